@@ -1,0 +1,44 @@
+package org.dispatchengine.engine;
+
+import org.apache.pekko.pattern.StatusReply;
+
+import java.util.Optional;
+
+/**
+ * Why an entity refused a command. Entities answer with {@code StatusReply.error(text)}, whose text Pekko serializes
+ * safely across nodes; the text starts with the rejection's code, so the HTTP layer can map it to a status without
+ * sending exception classes over the wire.
+ */
+public enum Rejection {
+  NOT_FOUND("not_found"),
+  CONFLICT("conflict"),
+  INVALID("invalid"),
+  FORBIDDEN("forbidden");
+
+  private static final String SEPARATOR = ": ";
+  private final String code;
+
+  Rejection(String code) {
+    this.code = code;
+  }
+
+  public <T> StatusReply<T> reply(String detail) {
+    return StatusReply.error(code + SEPARATOR + detail);
+  }
+
+  /** The rejection encoded in an error text produced by {@link #reply}, with its detail. */
+  public static Optional<Parsed> parse(String errorText) {
+    if (errorText == null) {
+      return Optional.empty();
+    }
+    for (Rejection rejection : values()) {
+      String prefix = rejection.code + SEPARATOR;
+      if (errorText.startsWith(prefix)) {
+        return Optional.of(new Parsed(rejection, errorText.substring(prefix.length())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  public record Parsed(Rejection rejection, String detail) {}
+}

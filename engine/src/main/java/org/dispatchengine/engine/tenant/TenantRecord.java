@@ -1,0 +1,87 @@
+package org.dispatchengine.engine.tenant;
+
+import org.dispatchengine.engine.CborSerializable;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the engine knows about one tenant. The entity and every node's {@link TenantDirectory} fold the same
+ * events through {@link #apply}, so both agree on the result; {@code revision} is the sequence number of the last
+ * event applied, which lets a directory tell a newer view from an older one.
+ *
+ * @param signingSecret URL-safe base64 of the HMAC key that signs this tenant's user tokens
+ * @param revokedKeyIds the most recently revoked key ids (at most {@link #REMEMBERED_REVOCATIONS}), so that a retried
+ *     revocation is acknowledged rather than refused
+ */
+public record TenantRecord(
+    String id,
+    String name,
+    TenantStatus status,
+    String signingSecret,
+    List<ApiKey> apiKeys,
+    List<String> revokedKeyIds,
+    Instant createdAt,
+    Instant updatedAt,
+    long revision)
+    implements CborSerializable {
+
+  static final int REMEMBERED_REVOCATIONS = 100;
+
+  public TenantRecord {
+    apiKeys = List.copyOf(apiKeys);
+    revokedKeyIds = List.copyOf(revokedKeyIds);
+  }
+
+  static TenantRecord created(Tenant.TenantCreated event) {
+    return new TenantRecord(
+        event.tenantId(),
+        event.name(),
+        TenantStatus.ACTIVE,
+        event.signingSecret(),
+        List.of(event.firstKey()),
+        List.of(),
+        event.at(),
+        event.at(),
+        1);
+  }
+
+  /** This record after one more event of the same tenant. */
+  TenantRecord apply(Tenant.Event event) {
+    if (event instanceof Tenant.TenantSuspended e) {
+      return next(TenantStatus.SUSPENDED, apiKeys, revokedKeyIds, e.at());
+    } else if (event instanceof Tenant.TenantResumed e) {
+      return next(TenantStatus.ACTIVE, apiKeys, revokedKeyIds, e.at());
+    } else if (event instanceof Tenant.ApiKeyIssued e) {
+      List<ApiKey> keys = new ArrayList<>(apiKeys);
+      keys.add(e.key());
+      return next(status, keys, revokedKeyIds, e.at());
+    } else if (event instanceof Tenant.ApiKeyRevoked e) {
+      List<ApiKey> keys = apiKeys.stream().filter(k -> !k.keyId().equals(e.keyId())).toList();
+      List<String> revoked = new ArrayList<>(revokedKeyIds);
+      revoked.add(e.keyId());
+      int overflow = revoked.size() - REMEMBERED_REVOCATIONS;
+      return next(status, keys, revoked.subList(Math.max(0, overflow), revoked.size()), e.at());
+    }
+    throw new IllegalStateException("Event " + event.getClass().getSimpleName() + " cannot follow creation");
+  }
+
+  private TenantRecord next(TenantStatus newStatus, List<ApiKey> newKeys, List<String> revoked, Instant at) {
+    return new TenantRecord(id, name, newStatus, signingSecret, newKeys, revoked, createdAt, at, revision + 1);
+  }
+
+  public boolean isActive() {
+    return status == TenantStatus.ACTIVE;
+  }
+
+  public Optional<ApiKey> apiKey(String keyId) {
+    return apiKeys.stream().filter(k -> k.keyId().equals(keyId)).findFirst();
+  }
+
+  public byte[] signingKey() {
+    return Base64.getUrlDecoder().decode(signingSecret);
+  }
+}
