@@ -1,0 +1,78 @@
+package org.dispatchengine.http;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.dispatchengine.engine.tenant.TenantDirectory;
+import org.dispatchengine.http.api.Router;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.StreamSupport;
+
+/** The node's Prometheus registry: JVM, HTTP requests by route template, cluster membership, tenants. */
+public final class Metrics extends AllDirectives {
+  private static final List<MemberStatus> STATUSES = List.of(
+      MemberStatus.joining(), MemberStatus.weaklyUp(), MemberStatus.up(), MemberStatus.leaving(),
+      MemberStatus.exiting(), MemberStatus.down());
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  public Metrics(ActorSystem<?> system, TenantDirectory directory) {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+
+    Cluster cluster = Cluster.get(system);
+    for (MemberStatus status : STATUSES) {
+      Gauge.builder("pekko.cluster.members", cluster, c -> StreamSupport
+              .stream(c.state().getMembers().spliterator(), false)
+              .filter(member -> member.status().equals(status))
+              .count())
+          .tag("status", status.toString().toLowerCase(Locale.ROOT))
+          .description("Cluster members by status, as this node sees them")
+          .register(registry);
+    }
+    Gauge.builder("pekko.cluster.unreachable", cluster, c -> c.state().getUnreachable().size())
+        .description("Members this node cannot reach")
+        .register(registry);
+    Gauge.builder("dispatch.tenants", directory, TenantDirectory::size)
+        .description("Tenants known to this node")
+        .register(registry);
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Times every request, labelled by the route template that served it (never the raw path: ids are unbounded). */
+  public Route instrument(Route inner) {
+    return extractRequest(request -> {
+      long start = System.nanoTime();
+      Router.MatchedRoute matched = new Router.MatchedRoute();
+      return mapRequest(r -> r.addAttribute(Router.MATCHED_ROUTE, matched), () -> mapResponse(response -> {
+        Timer.builder("http.server.requests")
+            .tag("method", request.method().name())
+            .tag("route", matched.template())
+            .tag("status", Integer.toString(response.status().intValue()))
+            .register(registry)
+            .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return response;
+      }, () -> inner));
+    });
+  }
+}

@@ -1,0 +1,148 @@
+package org.dispatchengine.http;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.dispatchengine.engine.tenant.Tenant;
+import org.dispatchengine.engine.tenant.TenantDirectory;
+import org.dispatchengine.engine.tenant.TenantDirectoryFeed;
+import org.dispatchengine.engine.tenant.TenantService;
+import org.dispatchengine.http.api.Endpoint;
+import org.dispatchengine.http.api.ErrorHandling;
+import org.dispatchengine.http.api.Json;
+import org.dispatchengine.http.api.Router;
+import org.dispatchengine.http.auth.Authenticator;
+import org.dispatchengine.http.auth.UserTokens;
+import org.dispatchengine.http.routes.DocsRoutes;
+import org.dispatchengine.http.routes.OperationsRoutes;
+import org.dispatchengine.http.routes.TenantRoutes;
+import org.dispatchengine.http.routes.TokenRoutes;
+import org.dispatchengine.projections.db.Database;
+import org.dispatchengine.projections.db.DatabaseSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running engine node: schema migrated, actor system in the cluster, entities and per-node views started, HTTP
+ * bound. Stopping runs Pekko's coordinated shutdown: unbind, drain in-flight requests, leave the cluster, close the
+ * database.
+ */
+public final class Node {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final List<Endpoint> endpoints;
+
+  private Node(ActorSystem<Void> system, ServerBinding binding, List<Endpoint> endpoints) {
+    this.system = system;
+    this.binding = binding;
+    this.endpoints = endpoints;
+  }
+
+  /** Starts a node from {@code config} (application.conf or cluster.conf with overrides) and waits for the bind. */
+  public static Node start(Config config) throws Exception {
+    NodeSettings settings = NodeSettings.fromConfig(config);
+    if (settings.adminToken().isBlank()) {
+      throw new IllegalArgumentException("dispatch.admin-token (DISPATCH_ADMIN_TOKEN) must be set");
+    }
+    DatabaseSettings databaseSettings = DatabaseSettings.fromConfig(config);
+    Database database = Database.open(databaseSettings);
+    try {
+      int applied = database.migrate();
+      log.info("Database {} is at the newest schema ({} migrations applied now)", databaseSettings.kind(), applied);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+
+    Config full = databaseSettings.pekkoConfig()
+        .withFallback(clusterConfig(settings))
+        .withFallback(config)
+        .resolve();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "dispatch", full);
+    try {
+      CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
+          CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
+            database.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
+      Cluster cluster = Cluster.get(system);
+      if (settings.seedNodes().isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+
+      Tenant.init(system, Tenant.Settings.fromConfig(full));
+      TenantDirectory directory = new TenantDirectory();
+      TenantDirectoryFeed.start(system, directory);
+      TenantService tenants = new TenantService(system, directory, settings.askTimeout());
+
+      Json json = new Json(system);
+      UserTokens userTokens = new UserTokens(settings.tokens(), Clock.systemUTC());
+      Authenticator auth = new Authenticator(directory, userTokens, settings.adminToken());
+      Metrics metrics = new Metrics(system, directory);
+
+      List<Endpoint> endpoints = new ArrayList<>();
+      endpoints.addAll(new OperationsRoutes(system, json, directory, database, metrics).endpoints());
+      endpoints.addAll(new DocsRoutes().endpoints());
+      endpoints.addAll(new TenantRoutes(json, settings.bodyReadTimeout(), tenants, auth).endpoints());
+      endpoints.addAll(new TokenRoutes(json, settings.bodyReadTimeout(), directory, userTokens, auth).endpoints());
+      Router router = new Router(endpoints);
+      Route route = metrics.instrument(new ErrorHandling(json).wrap(router.route()));
+
+      ServerBinding binding = Http.get(system)
+          .newServerAt(settings.httpInterface(), settings.httpPort())
+          .bind(route)
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS)
+          .addToCoordinatedShutdown(settings.shutdownDeadline(), system);
+      log.info("Dispatch engine listening on {}", binding.localAddress());
+      return new Node(system, binding, router.endpoints());
+    } catch (Exception e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static Config clusterConfig(NodeSettings settings) {
+    return settings.seedNodes().isEmpty()
+        ? ConfigFactory.empty()
+        : ConfigFactory.empty().withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.seedNodes()));
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** Runs the coordinated shutdown; completes when the actor system has terminated. */
+  public CompletionStage<Done> stop() {
+    return CoordinatedShutdown.get(Adapter.toClassic(system))
+        .runAll(CoordinatedShutdown.unknownReason())
+        .thenCompose(done -> system.getWhenTerminated());
+  }
+}

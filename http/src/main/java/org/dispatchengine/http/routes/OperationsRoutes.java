@@ -1,0 +1,73 @@
+package org.dispatchengine.http.routes;
+
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.dispatchengine.engine.tenant.TenantDirectory;
+import org.dispatchengine.http.Metrics;
+import org.dispatchengine.http.api.Endpoint;
+import org.dispatchengine.http.api.Json;
+import org.dispatchengine.projections.db.Database;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/** Liveness, readiness and Prometheus metrics for orchestrators and monitoring. */
+public final class OperationsRoutes extends AllDirectives {
+  private final ActorSystem<?> system;
+  private final Json json;
+  private final TenantDirectory directory;
+  private final Database database;
+  private final Metrics metrics;
+  private final Executor blocking;
+
+  public OperationsRoutes(ActorSystem<?> system, Json json, TenantDirectory directory, Database database,
+      Metrics metrics) {
+    this.system = system;
+    this.json = json;
+    this.directory = directory;
+    this.database = database;
+    this.metrics = metrics;
+    this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  public record Health(String status, Map<String, Boolean> checks) {}
+
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.of(HttpMethods.GET, "/health/alive", p -> complete(json.ok(new Health("up", Map.of())))),
+        Endpoint.of(HttpMethods.GET, "/health/ready", p -> ready()),
+        Endpoint.of(HttpMethods.GET, "/metrics", p -> complete(HttpResponse.create().withEntity(
+            HttpEntities.create(ContentTypes.create(org.apache.pekko.http.javadsl.model.MediaTypes.TEXT_PLAIN,
+                org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8), metrics.scrape())))));
+  }
+
+  /**
+   * Ready when this node can take writes: it is an Up cluster member that is not shutting down, the database answers
+   * (the schema was migrated before the node started), and the tenant directory has read every tenant.
+   */
+  private Route ready() {
+    return onSuccess(database.ping(blocking), databaseUp -> {
+      Map<String, Boolean> checks = new LinkedHashMap<>();
+      checks.put("cluster", Cluster.get(system).selfMember().status().equals(MemberStatus.up())
+          && CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().isEmpty());
+      checks.put("database", databaseUp);
+      checks.put("tenants", directory.isCaughtUp());
+      boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
+      return complete(json.response(ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+          new Health(ready ? "up" : "down", checks)));
+    });
+  }
+}
