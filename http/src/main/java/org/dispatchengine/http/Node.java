@@ -74,7 +74,7 @@ public final class Node {
     }
 
     Config full = databaseSettings.pekkoConfig()
-        .withFallback(clusterConfig(settings))
+        .withFallback(derivedPekkoConfig(settings))
         .withFallback(config)
         .resolve();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "dispatch", full);
@@ -121,10 +121,13 @@ public final class Node {
     }
   }
 
-  private static Config clusterConfig(NodeSettings settings) {
+  /** Pekko settings that follow from ours, so that each value is configured in one place only. */
+  private static Config derivedPekkoConfig(NodeSettings settings) {
+    Config derived = ConfigFactory.empty().withValue(
+        "pekko.http.server.parsing.max-content-length", ConfigValueFactory.fromAnyRef(settings.maxBodyBytes()));
     return settings.seedNodes().isEmpty()
-        ? ConfigFactory.empty()
-        : ConfigFactory.empty().withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.seedNodes()));
+        ? derived
+        : derived.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.seedNodes()));
   }
 
   public ActorSystem<Void> system() {

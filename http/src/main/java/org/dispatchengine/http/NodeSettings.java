@@ -11,6 +11,7 @@ import java.util.List;
 public record NodeSettings(
     String httpInterface,
     int httpPort,
+    long maxBodyBytes,
     Duration askTimeout,
     Duration bodyReadTimeout,
     Duration shutdownDeadline,
@@ -29,6 +30,7 @@ public record NodeSettings(
     return new NodeSettings(
         d.getString("http.interface"),
         d.getInt("http.port"),
+        d.getBytes("http.max-body-size"),
         d.getDuration("http.ask-timeout"),
         d.getDuration("http.body-read-timeout"),
         d.getDuration("http.shutdown-deadline"),

@@ -1,7 +1,6 @@
 package org.dispatchengine.engine.tenant;
 
 import org.apache.pekko.Done;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -15,14 +14,13 @@ import org.apache.pekko.persistence.query.javadsl.ReadJournal;
 import org.dispatchengine.engine.EventTags;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
-import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -43,22 +41,25 @@ public final class TenantDirectoryFeed {
     AtomicReference<Offset> lastOffset = new AtomicReference<>(NoOffset.getInstance());
 
     RestartSettings restart = RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2);
-    Source<EventEnvelope, NotUsed> events = RestartSource.withBackoff(restart, () ->
-        current.currentEventsByTag(tag, lastOffset.get())
-            .concat(Source.lazySource(() -> {
-              directory.markCaughtUp();
-              return live.eventsByTag(tag, lastOffset.get());
-            })));
+    SharedKillSwitch killSwitch = KillSwitches.shared("tenant-directory-feed");
+    Sink<EventEnvelope, CompletionStage<Done>> intoDirectory = Sink.foreach(envelope -> {
+      if (envelope.event() instanceof Tenant.Event event) {
+        directory.apply(envelope.sequenceNr(), event);
+      }
+      lastOffset.set(envelope.offset());
+    });
 
-    UniqueKillSwitch killSwitch = events
-        .viaMat(KillSwitches.single(), Keep.right())
-        .toMat(Sink.foreach(envelope -> {
-          if (envelope.event() instanceof Tenant.Event event) {
-            directory.apply(envelope.sequenceNr(), event);
-          }
-          lastOffset.set(envelope.offset());
-        }), Keep.left())
-        .run(system);
+    // Two explicit phases: the directory may only report itself caught up once the backlog query has completed and
+    // every one of its events has been applied.
+    RestartSource.onFailuresWithBackoff(restart, () -> current.currentEventsByTag(tag, lastOffset.get()))
+        .via(killSwitch.flow())
+        .runWith(intoDirectory, system)
+        .thenRun(() -> {
+          directory.markCaughtUp();
+          RestartSource.withBackoff(restart, () -> live.eventsByTag(tag, lastOffset.get()))
+              .via(killSwitch.flow())
+              .runWith(intoDirectory, system);
+        });
 
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
         CoordinatedShutdown.PhaseServiceStop(), "stop-tenant-directory-feed", () -> {
