@@ -64,6 +64,10 @@ public final class Node {
       throw new IllegalArgumentException("dispatch.admin-token (DISPATCH_ADMIN_TOKEN) must be set");
     }
     DatabaseSettings databaseSettings = DatabaseSettings.fromConfig(config);
+    if (!settings.seedNodes().isEmpty() && databaseSettings.kind() == DatabaseSettings.Kind.H2) {
+      // every node would write its own journal, and entities would move between nodes that disagree on their past
+      throw new IllegalArgumentException("A cluster needs a shared database: set DISPATCH_DB_URL to a jdbc:postgresql: URL");
+    }
     Database database = Database.open(databaseSettings);
     try {
       int applied = database.migrate();
