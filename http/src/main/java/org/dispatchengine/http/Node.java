@@ -48,11 +48,13 @@ public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final ActorSystem<Void> system;
+  private final Database database;
   private final ServerBinding binding;
   private final List<Endpoint> endpoints;
 
-  private Node(ActorSystem<Void> system, ServerBinding binding, List<Endpoint> endpoints) {
+  private Node(ActorSystem<Void> system, Database database, ServerBinding binding, List<Endpoint> endpoints) {
     this.system = system;
+    this.database = database;
     this.binding = binding;
     this.endpoints = endpoints;
   }
@@ -118,7 +120,7 @@ public final class Node {
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(settings.shutdownDeadline(), system);
       log.info("Dispatch engine listening on {}", binding.localAddress());
-      return new Node(system, binding, router.endpoints());
+      return new Node(system, database, binding, router.endpoints());
     } catch (Exception e) {
       system.terminate();
       throw e;
@@ -136,6 +138,11 @@ public final class Node {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** The node's own pool, which projections and read-model queries use. */
+  public Database database() {
+    return database;
   }
 
   public int port() {

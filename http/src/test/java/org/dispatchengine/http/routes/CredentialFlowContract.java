@@ -38,6 +38,11 @@ abstract class CredentialFlowContract {
   }
 
   @Test
+  void everyMessageIsSerializedAsIfItCrossedNodes() {
+    assertTrue(node().node().system().settings().config().getBoolean("pekko.actor.serialize-messages"));
+  }
+
+  @Test
   void readyOnlyWhenEveryCheckPasses() {
     Reply ready = node().get("/health/ready", null);
     assertEquals(200, ready.status());
@@ -200,6 +205,12 @@ abstract class CredentialFlowContract {
         errorFields(node().post("/v1/tokens", apiKey, "{\"subject\":\"u1\",\"role\":\"customer\",\"ttlSeconds\":5}")));
     assertEquals(List.of("subject"),
         errorFields(node().post("/v1/tokens", apiKey, "{\"role\":\"customer\"}")));
+  }
+
+  @Test
+  void requestsRefusedBeforeRoutingAreProblemsToo() {
+    assertProblem(node().get("/v1/tenants/" + "x".repeat(3000), ADMIN_TOKEN), 414);
+    assertProblem(node().send(node().request("/v1/me", ADMIN_TOKEN).header("X-Big", "y".repeat(9000)).GET()), 431);
   }
 
   @Test
