@@ -15,7 +15,6 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.dispatchengine.engine.tenant.Tenant;
 import org.dispatchengine.engine.tenant.TenantDirectory;
-import org.dispatchengine.engine.tenant.TenantDirectoryFeed;
 import org.dispatchengine.engine.tenant.TenantService;
 import org.dispatchengine.http.api.Endpoint;
 import org.dispatchengine.http.api.ErrorHandling;
@@ -97,7 +96,7 @@ public final class Node {
 
       Tenant.init(system, Tenant.Settings.fromConfig(full));
       TenantDirectory directory = new TenantDirectory();
-      TenantDirectoryFeed.start(system, directory);
+      directory.feed(system);
       TenantService tenants = new TenantService(system, directory, settings.askTimeout());
 
       Json json = new Json(system);

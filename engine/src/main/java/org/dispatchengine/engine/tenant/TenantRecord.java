@@ -1,6 +1,7 @@
 package org.dispatchengine.engine.tenant;
 
 import org.dispatchengine.engine.CborSerializable;
+import org.dispatchengine.engine.view.Revisioned;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public record TenantRecord(
     Instant createdAt,
     Instant updatedAt,
     long revision)
-    implements CborSerializable {
+    implements CborSerializable, Revisioned {
 
   static final int REMEMBERED_REVOCATIONS = 100;
 

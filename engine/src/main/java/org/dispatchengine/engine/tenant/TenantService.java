@@ -2,9 +2,8 @@ package org.dispatchengine.engine.tenant;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
+import org.dispatchengine.engine.EntityAsk;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -15,14 +14,12 @@ import java.util.function.Function;
  * node's {@link TenantDirectory}, so the caller's next request sees it without waiting for the journal feed.
  */
 public final class TenantService {
-  private final ClusterSharding sharding;
+  private final EntityAsk<Tenant.Command> tenants;
   private final TenantDirectory directory;
-  private final Duration askTimeout;
 
   public TenantService(ActorSystem<?> system, TenantDirectory directory, Duration askTimeout) {
-    this.sharding = ClusterSharding.get(system);
+    this.tenants = new EntityAsk<>(system, Tenant.ENTITY_KEY, askTimeout);
     this.directory = directory;
-    this.askTimeout = askTimeout;
   }
 
   public TenantDirectory directory() {
@@ -61,7 +58,6 @@ public final class TenantService {
   }
 
   private <T> CompletionStage<T> ask(String tenantId, Function<ActorRef<StatusReply<T>>, Tenant.Command> command) {
-    EntityRef<Tenant.Command> ref = sharding.entityRefFor(Tenant.ENTITY_KEY, tenantId);
-    return ref.askWithStatus(command::apply, askTimeout);
+    return tenants.ask(tenantId, command);
   }
 }

@@ -84,7 +84,7 @@ public final class TenantRoutes extends ApiDirectives {
   }
 
   private Route list() {
-    return complete(json.ok(new Page<>(tenants.directory().all().stream().map(TenantView::of).toList())));
+    return complete(json.ok(new Page<>(tenants.directory().sorted().stream().map(TenantView::of).toList())));
   }
 
   private Route tenant(CompletionStage<TenantRecord> reply) {

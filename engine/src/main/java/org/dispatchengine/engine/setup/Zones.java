@@ -1,0 +1,54 @@
+package org.dispatchengine.engine.setup;
+
+import org.dispatchengine.engine.Ids;
+import org.dispatchengine.engine.geo.LatLon;
+import org.dispatchengine.engine.geo.ZoneAreas;
+import org.dispatchengine.engine.geo.ZoneIndex;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The zones of every tenant, with a spatial index of each tenant's active zones that is rebuilt when one of them
+ * changes (rare), so that resolving an order's dropoff never scans polygons.
+ */
+public final class Zones extends Definitions<ZoneSpec> {
+  private final ConcurrentHashMap<String, ZoneIndex.IndexedZone> indexedById = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ZoneIndex> indexByTenant = new ConcurrentHashMap<>();
+  private final int maxVertices;
+
+  public Zones(int maxVertices) {
+    super(SetupKind.ZONE);
+    this.maxVertices = maxVertices;
+  }
+
+  public int maxVertices() {
+    return maxVertices;
+  }
+
+  /** The active zone of the tenant that covers {@code position}. */
+  public Optional<Definition<ZoneSpec>> zoneAt(String tenantId, LatLon position) {
+    return indexByTenant.getOrDefault(tenantId, ZoneIndex.EMPTY).zoneAt(position)
+        .flatMap(zoneId -> active(tenantId, zoneId));
+  }
+
+  @Override
+  protected void changed(String tenantId, String id, Definition<ZoneSpec> before, Definition<ZoneSpec> after) {
+    if (before == null || !before.spec().area().equals(after.spec().area())) {
+      try {
+        indexedById.put(Ids.entityId(tenantId, id),
+            ZoneIndex.IndexedZone.of(id, ZoneAreas.parse(after.spec().area(), Integer.MAX_VALUE).geometry()));
+      } catch (ZoneAreas.InvalidArea e) {
+        throw new IllegalStateException("Stored area of zone " + id + " no longer parses", e);
+      }
+    }
+    // compute() runs after this change was stored, so the last rebuild of a tenant sees every change before it
+    indexByTenant.compute(tenantId, (tenant, old) -> ZoneIndex.of(ofTenant(tenant).stream()
+        .filter(Definition::isActive)
+        .map(zone -> indexedById.get(Ids.entityId(tenant, zone.id())))
+        // a zone stored by a concurrent change but not parsed yet is indexed by that change's own rebuild
+        .filter(Objects::nonNull)
+        .toList()));
+  }
+}
