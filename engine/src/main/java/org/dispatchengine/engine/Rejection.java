@@ -16,6 +16,7 @@ public enum Rejection {
   FORBIDDEN("forbidden");
 
   private static final String SEPARATOR = ": ";
+  private static final String FIELD_SEPARATOR = " | ";
   private final String code;
 
   Rejection(String code) {
@@ -24,6 +25,11 @@ public enum Rejection {
 
   public <T> StatusReply<T> reply(String detail) {
     return StatusReply.error(code + SEPARATOR + detail);
+  }
+
+  /** A refusal about one field of the request; the detail reads {@code field | message}. */
+  public <T> StatusReply<T> replyField(String field, String message) {
+    return reply(field + FIELD_SEPARATOR + message);
   }
 
   /** The rejection encoded in an error text produced by {@link #reply}, with its detail. */
@@ -40,5 +46,17 @@ public enum Rejection {
     return Optional.empty();
   }
 
-  public record Parsed(Rejection rejection, String detail) {}
+  public record Parsed(Rejection rejection, String detail) {
+    /** The field a {@link #replyField} refusal names, if it names one. */
+    public java.util.Optional<String> field() {
+      int at = detail.indexOf(FIELD_SEPARATOR);
+      return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(detail.substring(0, at));
+    }
+
+    /** The detail without the field. */
+    public String message() {
+      int at = detail.indexOf(FIELD_SEPARATOR);
+      return at < 0 ? detail : detail.substring(at + FIELD_SEPARATOR.length());
+    }
+  }
 }

@@ -13,6 +13,15 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.dispatchengine.engine.live.ClusterLiveUpdates;
+import org.dispatchengine.engine.order.KeyClaim;
+import org.dispatchengine.engine.order.Order;
+import org.dispatchengine.engine.order.OrderService;
+import org.dispatchengine.engine.setup.Definitions;
+import org.dispatchengine.engine.setup.SetupKind;
+import org.dispatchengine.engine.setup.StoreSpec;
+import org.dispatchengine.engine.setup.Zones;
 import org.dispatchengine.engine.tenant.Tenant;
 import org.dispatchengine.engine.tenant.TenantDirectory;
 import org.dispatchengine.engine.tenant.TenantService;
@@ -24,14 +33,23 @@ import org.dispatchengine.http.auth.Authenticator;
 import org.dispatchengine.http.auth.UserTokens;
 import org.dispatchengine.http.routes.DocsRoutes;
 import org.dispatchengine.http.routes.OperationsRoutes;
+import org.dispatchengine.http.routes.OrderRoutes;
+import org.dispatchengine.http.routes.SettingsRoutes;
+import org.dispatchengine.http.routes.SetupApis;
 import org.dispatchengine.http.routes.TenantRoutes;
 import org.dispatchengine.http.routes.TokenRoutes;
 import org.dispatchengine.projections.db.Database;
 import org.dispatchengine.projections.db.DatabaseSettings;
+import org.dispatchengine.projections.db.JournalPurge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import scala.concurrent.ExecutionContextExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -98,6 +116,15 @@ public final class Node {
       TenantDirectory directory = new TenantDirectory();
       directory.feed(system);
       TenantService tenants = new TenantService(system, directory, settings.askTimeout());
+      Zones zones = new Zones(full.getInt("dispatch.engine.zones.max-vertices"));
+      zones.start(system, settings.askTimeout());
+      Definitions<StoreSpec> stores = new Definitions<>(SetupKind.STORE);
+      stores.start(system, settings.askTimeout());
+      Order.init(system, new ClusterLiveUpdates(system));
+      Duration claimRetention = full.getDuration("dispatch.engine.orders.idempotency-retention");
+      KeyClaim.init(system, claimRetention);
+      schedulePurge(system, database, claimRetention, full.getDuration("dispatch.engine.orders.purge-interval"));
+      OrderService orders = new OrderService(system, directory, zones, stores, settings.askTimeout());
 
       Json json = new Json(system);
       UserTokens userTokens = new UserTokens(settings.tokens(), Clock.systemUTC());
@@ -105,10 +132,16 @@ public final class Node {
       Metrics metrics = new Metrics(system, directory);
 
       List<Endpoint> endpoints = new ArrayList<>();
-      endpoints.addAll(new OperationsRoutes(system, json, directory, database, metrics).endpoints());
+      endpoints.addAll(new OperationsRoutes(system, json, database, metrics,
+          Map.of("tenants", directory, "zones", zones, "stores", stores)).endpoints());
       endpoints.addAll(new DocsRoutes().endpoints());
       endpoints.addAll(new TenantRoutes(json, settings.bodyReadTimeout(), tenants, auth).endpoints());
       endpoints.addAll(new TokenRoutes(json, settings.bodyReadTimeout(), directory, userTokens, auth).endpoints());
+      endpoints.addAll(new SettingsRoutes(json, settings.bodyReadTimeout(), tenants, auth).endpoints());
+      endpoints.addAll(SetupApis.zoneRoutes(json, settings.bodyReadTimeout(), zones, auth).endpoints());
+      endpoints.addAll(SetupApis.storeRoutes(json, settings.bodyReadTimeout(), stores, auth).endpoints());
+      endpoints.addAll(new OrderRoutes(json, settings.bodyReadTimeout(), orders, auth, new OrderRoutes.Limits(
+          full.getInt("dispatch.orders.max-items"), full.getInt("dispatch.orders.max-notes-length"))).endpoints());
       Router router = new Router(endpoints);
       Route route = metrics.instrument(new ErrorHandling(json).wrap(router.route()));
 
@@ -124,6 +157,19 @@ public final class Node {
       system.terminate();
       throw e;
     }
+  }
+
+  /** Deletes expired idempotency claims from the journal now and then, on the blocking dispatcher. */
+  private static void schedulePurge(ActorSystem<?> system, Database database, Duration retention, Duration interval) {
+    ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    system.scheduler().scheduleWithFixedDelay(interval, interval, () -> {
+      try {
+        int purged = JournalPurge.purge(database.dataSource(), KeyClaim.ENTITY_KEY.name(), Instant.now().minus(retention));
+        log.debug("Purged {} expired idempotency claims", purged);
+      } catch (SQLException e) {
+        log.warn("Purging expired idempotency claims failed; the next run retries", e);
+      }
+    }, blocking);
   }
 
   /** Pekko settings that follow from ours, so that each value is configured in one place only. */

@@ -57,6 +57,9 @@ public final class Tenant
 
   public record RevokeApiKey(String keyId, ActorRef<StatusReply<TenantRecord>> replyTo) implements Command {}
 
+  public record ChangeSettings(TenantSettings settings, ActorRef<StatusReply<TenantRecord>> replyTo)
+      implements Command {}
+
   // ---- replies
 
   /** The new tenant and its first API key in plain text, which is never available again. */
@@ -82,6 +85,8 @@ public final class Tenant
   public record ApiKeyIssued(String tenantId, ApiKey key, Instant at) implements Event {}
 
   public record ApiKeyRevoked(String tenantId, String keyId, Instant at) implements Event {}
+
+  public record SettingsChanged(String tenantId, TenantSettings settings, Instant at) implements Event {}
 
   // ---- state
 
@@ -139,7 +144,8 @@ public final class Tenant
         .onCommand(Suspend.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(Resume.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(IssueApiKey.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(RevokeApiKey.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
+        .onCommand(RevokeApiKey.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(ChangeSettings.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
     builder
         .forState(State::exists)
         .onCommand(
@@ -149,7 +155,8 @@ public final class Tenant
         .onCommand(Suspend.class, this::onSuspend)
         .onCommand(Resume.class, this::onResume)
         .onCommand(IssueApiKey.class, this::onIssueApiKey)
-        .onCommand(RevokeApiKey.class, this::onRevokeApiKey);
+        .onCommand(RevokeApiKey.class, this::onRevokeApiKey)
+        .onCommand(ChangeSettings.class, this::onChangeSettings);
     return builder.build();
   }
 
@@ -201,6 +208,14 @@ public final class Tenant
       return Effect().reply(cmd.replyTo(), Rejection.NOT_FOUND.reply("tenant " + tenantId + " has no key " + cmd.keyId()));
     }
     return Effect().persist(new ApiKeyRevoked(tenantId, cmd.keyId(), clock.instant()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.tenant()));
+  }
+
+  private ReplyEffect<Event, State> onChangeSettings(State state, ChangeSettings cmd) {
+    if (state.tenant().settings().equals(cmd.settings())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state.tenant()));
+    }
+    return Effect().persist(new SettingsChanged(tenantId, cmd.settings(), clock.instant()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.tenant()));
   }
 

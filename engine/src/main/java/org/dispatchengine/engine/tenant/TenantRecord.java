@@ -25,6 +25,7 @@ public record TenantRecord(
     String signingSecret,
     List<ApiKey> apiKeys,
     List<String> revokedKeyIds,
+    TenantSettings settings,
     Instant createdAt,
     Instant updatedAt,
     long revision)
@@ -35,6 +36,7 @@ public record TenantRecord(
   public TenantRecord {
     apiKeys = List.copyOf(apiKeys);
     revokedKeyIds = List.copyOf(revokedKeyIds);
+    settings = settings == null ? TenantSettings.DEFAULT : settings;
   }
 
   static TenantRecord created(Tenant.TenantCreated event) {
@@ -45,6 +47,7 @@ public record TenantRecord(
         event.signingSecret(),
         List.of(event.firstKey()),
         List.of(),
+        TenantSettings.DEFAULT,
         event.at(),
         event.at(),
         1);
@@ -53,25 +56,29 @@ public record TenantRecord(
   /** This record after one more event of the same tenant. */
   TenantRecord apply(Tenant.Event event) {
     if (event instanceof Tenant.TenantSuspended e) {
-      return next(TenantStatus.SUSPENDED, apiKeys, revokedKeyIds, e.at());
+      return next(TenantStatus.SUSPENDED, apiKeys, revokedKeyIds, settings, e.at());
     } else if (event instanceof Tenant.TenantResumed e) {
-      return next(TenantStatus.ACTIVE, apiKeys, revokedKeyIds, e.at());
+      return next(TenantStatus.ACTIVE, apiKeys, revokedKeyIds, settings, e.at());
+    } else if (event instanceof Tenant.SettingsChanged e) {
+      return next(status, apiKeys, revokedKeyIds, e.settings(), e.at());
     } else if (event instanceof Tenant.ApiKeyIssued e) {
       List<ApiKey> keys = new ArrayList<>(apiKeys);
       keys.add(e.key());
-      return next(status, keys, revokedKeyIds, e.at());
+      return next(status, keys, revokedKeyIds, settings, e.at());
     } else if (event instanceof Tenant.ApiKeyRevoked e) {
       List<ApiKey> keys = apiKeys.stream().filter(k -> !k.keyId().equals(e.keyId())).toList();
       List<String> revoked = new ArrayList<>(revokedKeyIds);
       revoked.add(e.keyId());
       int overflow = revoked.size() - REMEMBERED_REVOCATIONS;
-      return next(status, keys, revoked.subList(Math.max(0, overflow), revoked.size()), e.at());
+      return next(status, keys, revoked.subList(Math.max(0, overflow), revoked.size()), settings, e.at());
     }
     throw new IllegalStateException("Event " + event.getClass().getSimpleName() + " cannot follow creation");
   }
 
-  private TenantRecord next(TenantStatus newStatus, List<ApiKey> newKeys, List<String> revoked, Instant at) {
-    return new TenantRecord(id, name, newStatus, signingSecret, newKeys, revoked, createdAt, at, revision + 1);
+  private TenantRecord next(
+      TenantStatus newStatus, List<ApiKey> newKeys, List<String> revoked, TenantSettings newSettings, Instant at) {
+    return new TenantRecord(id, name, newStatus, signingSecret, newKeys, revoked, newSettings, createdAt, at,
+        revision + 1);
   }
 
   public boolean isActive() {

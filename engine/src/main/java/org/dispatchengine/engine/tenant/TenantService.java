@@ -52,6 +52,11 @@ public final class TenantService {
         .thenApply(record -> remember(record, record));
   }
 
+  public CompletionStage<TenantRecord> changeSettings(String tenantId, TenantSettings settings) {
+    return ask(tenantId, (ActorRef<StatusReply<TenantRecord>> replyTo) -> new Tenant.ChangeSettings(settings, replyTo))
+        .thenApply(record -> remember(record, record));
+  }
+
   private <T> T remember(T reply, TenantRecord record) {
     directory.update(record);
     return reply;

@@ -49,6 +49,13 @@ public abstract class ApiDirectives extends AllDirectives {
     });
   }
 
+  /** Like {@link #jsonBody}, but an empty body reads as an empty object. */
+  protected Route optionalJsonBody(Function<JsonNode, Route> inner) {
+    return extractRequestEntity(entity -> entity.isKnownEmpty()
+        ? inner.apply(json.mapper().createObjectNode())
+        : jsonBody(inner));
+  }
+
   private static boolean isJson(HttpEntity entity) {
     MediaType mediaType = entity.getContentType().mediaType();
     return mediaType.equals(ContentTypes.APPLICATION_JSON.mediaType())

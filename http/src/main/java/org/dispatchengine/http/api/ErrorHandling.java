@@ -11,6 +11,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.StatusReply;
 import org.dispatchengine.engine.Rejection;
+import org.dispatchengine.engine.order.OrderService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +54,20 @@ public final class ErrorHandling extends AllDirectives {
     }
     if (t instanceof StatusReply.ErrorMessage error) {
       var parsed = Rejection.parse(error.getMessage());
+      if (parsed.isPresent() && parsed.get().field().isPresent()) {
+        return json.problem(Problem.validation(
+            List.of(new Problem.FieldError(parsed.get().field().get(), parsed.get().message()))));
+      }
       if (parsed.isPresent()) {
         return json.problem(Problem.of(statusOf(parsed.get().rejection()), parsed.get().detail()));
       }
+    }
+    if (t instanceof OrderService.KeyReused reused) {
+      return json.problem(Problem.validation(
+          List.of(new Problem.FieldError(reused.field(), "was already used with a different request"))));
+    }
+    if (t instanceof OrderService.OrderConflict conflict) {
+      return json.problem(Problem.of(409, conflict.getMessage()));
     }
     if (t instanceof TimeoutException) {
       log.warn("Request timed out inside the engine", t);

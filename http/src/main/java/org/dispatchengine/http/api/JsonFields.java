@@ -2,7 +2,10 @@ package org.dispatchengine.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.dispatchengine.engine.Ids;
+import org.dispatchengine.engine.geo.LatLon;
+import org.dispatchengine.engine.geo.Place;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,115 +15,263 @@ import java.util.Set;
 
 /**
  * Reads the fields of a JSON request object and collects every problem with them, so one {@code 422} names all bad
- * fields at once. Fields the endpoint does not know are refused: a misspelt optional field would otherwise be
- * silently ignored.
+ * fields at once; nested fields are named with dots ({@code dropoff.lat}, {@code items[2].quantity}). Fields the
+ * endpoint does not know are refused: a misspelt optional field would otherwise be silently ignored.
  */
 public final class JsonFields {
   private final JsonNode body;
-  private final List<Problem.FieldError> errors = new ArrayList<>();
+  private final String prefix;
+  private final List<Problem.FieldError> errors;
 
-  private JsonFields(JsonNode body) {
+  private JsonFields(JsonNode body, String prefix, List<Problem.FieldError> errors) {
     this.body = body;
+    this.prefix = prefix;
+    this.errors = errors;
   }
 
   public static JsonFields of(JsonNode body, Set<String> known) {
     if (!body.isObject()) {
       throw ProblemException.invalid("", "the body must be a JSON object");
     }
-    JsonFields fields = new JsonFields(body);
+    return new JsonFields(body, "", new ArrayList<>()).refuseUnknown(known);
+  }
+
+  private JsonFields refuseUnknown(Set<String> known) {
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!known.contains(name)) {
-        fields.error(name, "unknown field");
+        error(name, "unknown field");
       }
     }
-    return fields;
+    return this;
   }
 
-  public String requiredText(String field, int maxLength) {
-    return optionalText(field, maxLength).orElseGet(() -> {
-      if (!hasValue(field)) {
-        error(field, "is required");
-      }
-      return null;
-    });
+  private JsonNode value(String field) {
+    JsonNode node = body.get(field);
+    return node == null || node.isNull() ? null : node;
   }
+
+  public boolean hasValue(String field) {
+    return value(field) != null;
+  }
+
+  private <T> T required(String field, Optional<T> value) {
+    if (value.isEmpty() && !hasValue(field)) {
+      error(field, "is required");
+    }
+    return value.orElse(null);
+  }
+
+  // ---- text and ids
 
   public Optional<String> optionalText(String field, int maxLength) {
-    JsonNode node = body.get(field);
-    if (node == null || node.isNull()) {
+    JsonNode node = value(field);
+    if (node == null) {
       return Optional.empty();
     }
     if (!node.isTextual()) {
       error(field, "must be a string");
       return Optional.empty();
     }
-    String value = node.textValue().strip();
-    if (value.isEmpty()) {
+    String text = node.textValue().strip();
+    if (text.isEmpty()) {
       error(field, "must not be blank");
       return Optional.empty();
     }
-    if (value.length() > maxLength) {
+    if (text.length() > maxLength) {
       error(field, "must be at most " + maxLength + " characters");
       return Optional.empty();
     }
-    return Optional.of(value);
+    return Optional.of(text);
   }
 
-  public String requiredId(String field) {
-    String value = requiredText(field, 64);
-    return value == null ? null : checkId(field, value);
+  public String requiredText(String field, int maxLength) {
+    return required(field, optionalText(field, maxLength));
   }
 
   public Optional<String> optionalId(String field) {
-    return optionalText(field, 64).map(value -> checkId(field, value));
+    return optionalText(field, 64).filter(id -> {
+      if (!Ids.isValid(id)) {
+        error(field, "must match [A-Za-z0-9_-]{1,64}");
+        return false;
+      }
+      return true;
+    });
   }
 
-  private String checkId(String field, String value) {
-    if (!Ids.isValid(value)) {
-      error(field, "must match [A-Za-z0-9_-]{1,64}");
-      return null;
-    }
-    return value;
-  }
-
-  public Optional<Long> optionalLong(String field, long min, long max) {
-    JsonNode node = body.get(field);
-    if (node == null || node.isNull()) {
-      return Optional.empty();
-    }
-    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-      error(field, "must be a whole number");
-      return Optional.empty();
-    }
-    long value = node.longValue();
-    if (value < min || value > max) {
-      error(field, "must be between " + min + " and " + max);
-      return Optional.empty();
-    }
-    return Optional.of(value);
+  public String requiredId(String field) {
+    return required(field, optionalId(field));
   }
 
   /** One of the given wire names, mapped to its value. */
-  public <T> T requiredChoice(String field, Map<String, T> choices) {
-    String value = requiredText(field, 64);
-    if (value == null) {
-      return null;
-    }
-    T choice = choices.get(value);
-    if (choice == null) {
-      error(field, "must be one of " + String.join(", ", choices.keySet().stream().sorted().toList()));
-    }
-    return choice;
+  public <T> Optional<T> optionalChoice(String field, Map<String, T> choices) {
+    return optionalText(field, 64).flatMap(text -> {
+      T choice = choices.get(text);
+      if (choice == null) {
+        error(field, "must be one of " + String.join(", ", choices.keySet().stream().sorted().toList()));
+      }
+      return Optional.ofNullable(choice);
+    });
   }
 
-  public boolean hasValue(String field) {
-    JsonNode node = body.get(field);
-    return node != null && !node.isNull();
+  public <T> T requiredChoice(String field, Map<String, T> choices) {
+    return required(field, optionalChoice(field, choices));
   }
+
+  public List<String> optionalTextList(String field, int maxItems, int maxLength) {
+    return optionalList(field, maxItems, (item, itemFields) -> {
+      if (!item.isTextual() || item.textValue().isBlank() || item.textValue().length() > maxLength) {
+        itemFields.error("", "must be a non-blank string of at most " + maxLength + " characters");
+        return null;
+      }
+      return item.textValue().strip();
+    });
+  }
+
+  // ---- numbers and flags
+
+  public Optional<Long> optionalLong(String field, long min, long max) {
+    JsonNode node = value(field);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+      error(field, "must be a whole number from " + min + " to " + max);
+      return Optional.empty();
+    }
+    return Optional.of(node.longValue());
+  }
+
+  public Long requiredLong(String field, long min, long max) {
+    return required(field, optionalLong(field, min, max));
+  }
+
+  public Optional<BigDecimal> optionalDecimal(String field, BigDecimal min, BigDecimal max) {
+    JsonNode node = value(field);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isNumber() || node.decimalValue().compareTo(min) < 0 || node.decimalValue().compareTo(max) > 0) {
+      error(field, "must be a number from " + min.toPlainString() + " to " + max.toPlainString());
+      return Optional.empty();
+    }
+    return Optional.of(node.decimalValue());
+  }
+
+  public BigDecimal requiredDecimal(String field, BigDecimal min, BigDecimal max) {
+    return required(field, optionalDecimal(field, min, max));
+  }
+
+  public Optional<Boolean> optionalBoolean(String field) {
+    JsonNode node = value(field);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isBoolean()) {
+      error(field, "must be true or false");
+      return Optional.empty();
+    }
+    return Optional.of(node.booleanValue());
+  }
+
+  // ---- nested objects and lists
+
+  /** The fields of a nested object, whose errors are named {@code field.name}. */
+  public Optional<JsonFields> optionalObject(String field, Set<String> known) {
+    JsonNode node = value(field);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      error(field, "must be an object");
+      return Optional.empty();
+    }
+    return Optional.of(new JsonFields(node, prefix + field + ".", errors).refuseUnknown(known));
+  }
+
+  public JsonFields requiredObject(String field, Set<String> known) {
+    return required(field, optionalObject(field, known));
+  }
+
+  /** The raw JSON of a field, for values another parser reads (GeoJSON). */
+  public Optional<JsonNode> optionalJson(String field) {
+    return Optional.ofNullable(value(field));
+  }
+
+  /** Reads each element of an array; errors are named {@code field[i]...}. */
+  public <T> List<T> optionalList(String field, int maxItems, ItemReader<T> reader) {
+    JsonNode node = value(field);
+    if (node == null) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      error(field, "must be an array");
+      return List.of();
+    }
+    if (node.size() > maxItems) {
+      error(field, "must have at most " + maxItems + " elements");
+      return List.of();
+    }
+    List<T> items = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      T item = reader.read(node.get(i), new JsonFields(node.get(i), prefix + field + "[" + i + "]", errors));
+      if (item != null) {
+        items.add(item);
+      }
+    }
+    return items;
+  }
+
+  /** Reads one element of a list with a {@code JsonFields} whose errors carry the element's position. */
+  @FunctionalInterface
+  public interface ItemReader<T> {
+    T read(JsonNode item, JsonFields fields);
+  }
+
+  /** The fields of a list element that is an object. */
+  public JsonFields asObject(Set<String> known) {
+    if (!body.isObject()) {
+      error("", "must be an object");
+      return new JsonFields(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), prefix + ".",
+          errors);
+    }
+    return new JsonFields(body, prefix + ".", errors).refuseUnknown(known);
+  }
+
+  // ---- positions
+
+  public Optional<LatLon> optionalPosition(String field) {
+    return optionalObject(field, Set.of("lat", "lon")).map(this::position);
+  }
+
+  public LatLon requiredPosition(String field) {
+    return required(field, optionalPosition(field));
+  }
+
+  /** A position with an optional {@code address} of at most 500 characters. */
+  public Optional<Place> optionalPlace(String field) {
+    return optionalObject(field, Set.of("lat", "lon", "address")).map(place -> {
+      LatLon point = position(place);
+      String address = place.optionalText("address", 500).orElse(null);
+      return point == null ? null : new Place(point.lat(), point.lon(), address);
+    });
+  }
+
+  public Place requiredPlace(String field) {
+    return required(field, optionalPlace(field));
+  }
+
+  private LatLon position(JsonFields fields) {
+    BigDecimal lat = fields.requiredDecimal("lat", BigDecimal.valueOf(-90), BigDecimal.valueOf(90));
+    BigDecimal lon = fields.requiredDecimal("lon", BigDecimal.valueOf(-180), BigDecimal.valueOf(180));
+    return lat == null || lon == null ? null : new LatLon(lat.doubleValue(), lon.doubleValue());
+  }
+
+  // ---- errors
 
   public void error(String field, String message) {
-    errors.add(new Problem.FieldError(field, message));
+    String name = field.isEmpty() ? prefix.replaceAll("\\.$", "") : prefix + field;
+    errors.add(new Problem.FieldError(name, message));
   }
 
   /** Ends the request with {@code 422} when any field was bad. */

@@ -1,5 +1,6 @@
 package org.dispatchengine.http.auth;
 
+import org.dispatchengine.engine.Role;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.dispatchengine.engine.tenant.ApiKeys;
@@ -47,6 +48,26 @@ public final class Authenticator extends AllDirectives {
     return authenticated(principal -> {
       if (principal.role() != Role.TENANT) {
         throw ProblemException.of(403, "Only a tenant API key may do this");
+      }
+      return inner.apply(principal);
+    });
+  }
+
+  /** Any credential of a tenant (not the platform operator's, which belongs to no tenant). */
+  public Route inTenant(Function<Principal, Route> inner) {
+    return authenticated(principal -> {
+      if (principal.tenantId() == null) {
+        throw ProblemException.of(403, "Use a credential of the tenant: the platform token belongs to no tenant");
+      }
+      return inner.apply(principal);
+    });
+  }
+
+  /** A tenant API key or a tenant admin token. */
+  public Route tenantManagerOnly(Function<Principal, Route> inner) {
+    return inTenant(principal -> {
+      if (!principal.caller().isTenantManager()) {
+        throw ProblemException.of(403, "Only a tenant API key or a tenant admin may do this");
       }
       return inner.apply(principal);
     });

@@ -1,5 +1,7 @@
 package org.dispatchengine.http.auth;
 
+import org.dispatchengine.engine.Caller;
+import org.dispatchengine.engine.Role;
 import java.time.Instant;
 
 /**
@@ -12,6 +14,10 @@ import java.time.Instant;
  * @param expiresAt when a user token stops working, else null
  */
 public record Principal(String tenantId, Role role, String subject, String storeId, Instant expiresAt) {
+  public Caller caller() {
+    return new Caller(role, subject, storeId);
+  }
+
 
   public static final Principal PLATFORM = new Principal(null, Role.PLATFORM, "platform", null, null);
 }

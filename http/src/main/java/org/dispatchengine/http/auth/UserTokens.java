@@ -1,5 +1,6 @@
 package org.dispatchengine.http.auth;
 
+import org.dispatchengine.engine.Role;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;

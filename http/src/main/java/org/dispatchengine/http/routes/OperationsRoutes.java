@@ -13,7 +13,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.dispatchengine.engine.tenant.TenantDirectory;
+import org.dispatchengine.engine.view.EntityViews;
 import org.dispatchengine.http.Metrics;
 import org.dispatchengine.http.api.Endpoint;
 import org.dispatchengine.http.api.Json;
@@ -28,18 +28,19 @@ import java.util.concurrent.Executor;
 public final class OperationsRoutes extends AllDirectives {
   private final ActorSystem<?> system;
   private final Json json;
-  private final TenantDirectory directory;
   private final Database database;
   private final Metrics metrics;
+  private final Map<String, EntityViews<?, ?>> views;
   private final Executor blocking;
 
-  public OperationsRoutes(ActorSystem<?> system, Json json, TenantDirectory directory, Database database,
-      Metrics metrics) {
+  /** @param views the per-node views that must have caught up with the journal before the node is ready */
+  public OperationsRoutes(ActorSystem<?> system, Json json, Database database, Metrics metrics,
+      Map<String, EntityViews<?, ?>> views) {
     this.system = system;
     this.json = json;
-    this.directory = directory;
     this.database = database;
     this.metrics = metrics;
+    this.views = new java.util.TreeMap<>(views);
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
   }
 
@@ -56,7 +57,8 @@ public final class OperationsRoutes extends AllDirectives {
 
   /**
    * Ready when this node can take writes: it is an Up cluster member that is not shutting down, the database answers
-   * (the schema was migrated before the node started), and the tenant directory has read every tenant.
+   * (the schema was migrated before the node started), and every per-node view (tenants, zones, stores) has read
+   * what the journal held when the node started.
    */
   private Route ready() {
     return onSuccess(database.ping(blocking), databaseUp -> {
@@ -64,7 +66,7 @@ public final class OperationsRoutes extends AllDirectives {
       checks.put("cluster", Cluster.get(system).selfMember().status().equals(MemberStatus.up())
           && CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().isEmpty());
       checks.put("database", databaseUp);
-      checks.put("tenants", directory.isCaughtUp());
+      views.forEach((name, view) -> checks.put(name, view.isCaughtUp()));
       boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
       return complete(json.response(ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
           new Health(ready ? "up" : "down", checks)));

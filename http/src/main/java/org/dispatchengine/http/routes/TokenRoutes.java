@@ -13,7 +13,7 @@ import org.dispatchengine.http.api.JsonFields;
 import org.dispatchengine.http.api.ProblemException;
 import org.dispatchengine.http.auth.Authenticator;
 import org.dispatchengine.http.auth.Principal;
-import org.dispatchengine.http.auth.Role;
+import org.dispatchengine.engine.Role;
 import org.dispatchengine.http.auth.UserTokens;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package org.dispatchengine.http.auth;
 
+import org.dispatchengine.engine.Role;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;

@@ -1,4 +1,4 @@
-package org.dispatchengine.http.auth;
+package org.dispatchengine.engine;
 
 import java.util.Arrays;
 import java.util.Locale;

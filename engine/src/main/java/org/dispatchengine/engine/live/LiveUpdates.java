@@ -1,0 +1,17 @@
+package org.dispatchengine.engine.live;
+
+/**
+ * Where entities publish what changed, for sockets on any node to push on. Topics are named by tenant, so a
+ * subscriber can only ever be given its own tenant's topics: {@code order:<tenant>:<order>} and {@code live:<tenant>}.
+ */
+public interface LiveUpdates {
+  void publish(String topic, Object message);
+
+  static String orderTopic(String tenantId, String orderId) {
+    return "order:" + tenantId + ":" + orderId;
+  }
+
+  static String tenantTopic(String tenantId) {
+    return "live:" + tenantId;
+  }
+}

@@ -1,0 +1,5 @@
+package org.dispatchengine.engine.order;
+
+import org.dispatchengine.engine.CborSerializable;
+
+public record Item(String name, int quantity) implements CborSerializable {}

@@ -1,0 +1,68 @@
+package org.dispatchengine.engine.order;
+
+import org.dispatchengine.engine.CborSerializable;
+import org.dispatchengine.engine.geo.Place;
+import org.dispatchengine.engine.view.Revisioned;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An order as its entity knows it.
+ *
+ * @param storeId null unless picked up from a store
+ * @param pickup null for visit orders
+ * @param courierId null until a courier is assigned
+ * @param proof null until delivered with proof
+ * @param reason why it was cancelled or failed, else null
+ * @param revision sequence number of the order's last event, exposed as {@code seq}
+ */
+public record OrderRecord(
+    String tenantId,
+    String orderId,
+    OrderKind kind,
+    OrderStatus status,
+    String customerId,
+    String storeId,
+    Place pickup,
+    Place dropoff,
+    String zoneId,
+    BigDecimal fee,
+    List<Item> items,
+    String notes,
+    String externalRef,
+    String courierId,
+    AssignmentState assignmentState,
+    int assignmentAttempts,
+    Proof proof,
+    String reason,
+    Instant createdAt,
+    Instant updatedAt,
+    long revision)
+    implements CborSerializable, Revisioned {
+
+  public OrderRecord {
+    items = List.copyOf(items);
+  }
+
+  static OrderRecord created(Order.OrderCreated e) {
+    return new OrderRecord(e.tenantId(), e.orderId(), e.kind(), OrderStatus.PENDING, e.customerId(), e.storeId(),
+        e.pickup(), e.dropoff(), e.zoneId(), e.fee(), e.items(), e.notes(), e.externalRef(), null,
+        AssignmentState.UNASSIGNED, 0, null, null, e.at(), e.at(), 1);
+  }
+
+  OrderRecord apply(Order.Event event) {
+    if (event instanceof Order.StatusChanged e) {
+      return new OrderRecord(tenantId, orderId, kind, e.to(), customerId, storeId, pickup, dropoff, zoneId, fee, items,
+          notes, externalRef, courierId, assignmentState, assignmentAttempts, e.proof() != null ? e.proof() : proof,
+          e.reason(), createdAt, e.at(), revision + 1);
+    }
+    if (event instanceof Order.CourierAssigned e) {
+      return new OrderRecord(tenantId, orderId, kind, status, customerId, storeId, pickup, dropoff, zoneId, fee, items,
+          notes, externalRef, e.courierId(), AssignmentState.ASSIGNED, assignmentAttempts, proof, reason, createdAt,
+          e.at(), revision + 1);
+    }
+    throw new IllegalStateException("Event " + event.getClass().getSimpleName() + " cannot follow creation");
+  }
+}

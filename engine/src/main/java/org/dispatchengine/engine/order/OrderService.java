@@ -1,0 +1,193 @@
+package org.dispatchengine.engine.order;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.persistence.query.javadsl.ReadJournal;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.dispatchengine.engine.Caller;
+import org.dispatchengine.engine.EntityAsk;
+import org.dispatchengine.engine.Ids;
+import org.dispatchengine.engine.Role;
+import org.dispatchengine.engine.geo.Place;
+import org.dispatchengine.engine.setup.Definition;
+import org.dispatchengine.engine.setup.Definitions;
+import org.dispatchengine.engine.setup.StoreSpec;
+import org.dispatchengine.engine.setup.ZoneSpec;
+import org.dispatchengine.engine.setup.Zones;
+import org.dispatchengine.engine.tenant.ApiKeys;
+import org.dispatchengine.engine.tenant.TenantDirectory;
+import org.dispatchengine.engine.tenant.TenantRecord;
+import org.dispatchengine.engine.tenant.TenantSettings;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Orders as callers use them: planning a new order from this node's views (store, zone, fee), claiming its
+ * idempotency key and external reference, and the commands and history of the order entity.
+ */
+public final class OrderService {
+  private final ActorSystem<?> system;
+  private final TenantDirectory tenants;
+  private final Zones zones;
+  private final Definitions<StoreSpec> stores;
+  private final EntityAsk<Order.Command> orders;
+  private final EntityAsk<KeyClaim.Command> claims;
+
+  public OrderService(ActorSystem<?> system, TenantDirectory tenants, Zones zones, Definitions<StoreSpec> stores,
+      Duration askTimeout) {
+    this.system = system;
+    this.tenants = tenants;
+    this.zones = zones;
+    this.stores = stores;
+    this.orders = new EntityAsk<>(system, Order.ENTITY_KEY, askTimeout);
+    this.claims = new EntityAsk<>(system, KeyClaim.ENTITY_KEY, askTimeout);
+  }
+
+  /**
+   * A validated request for a new order.
+   *
+   * @param id the client's id for the order, or null to have one generated
+   * @param storeId the store to pick up at, or null; @param pickup explicit pickup coordinates, or null
+   */
+  public record OrderRequest(String id, OrderKind kind, String customerId, String storeId, Place pickup,
+      Place dropoff, List<Item> items, String notes, String externalRef) {}
+
+  /** A problem with one field of an order request. */
+  public record FieldProblem(String field, String message) {}
+
+  /** Resolves the pickup, zone and fee of a request, or says which fields are wrong. */
+  public sealed interface Plan permits Planned, Refused {}
+
+  public record Planned(NewOrder order) implements Plan {}
+
+  public record Refused(List<FieldProblem> problems) implements Plan {}
+
+  public Plan plan(String tenantId, OrderRequest request) {
+    List<FieldProblem> problems = new ArrayList<>();
+    Place pickup = request.pickup();
+    if (request.storeId() != null) {
+      Optional<Definition<StoreSpec>> store = stores.active(tenantId, request.storeId());
+      if (store.isEmpty()) {
+        problems.add(new FieldProblem("storeId", "no such store"));
+      } else if (request.kind() == OrderKind.DELIVERY && pickup == null) {
+        StoreSpec spec = store.get().spec();
+        pickup = new Place(spec.location().lat(), spec.location().lon(), spec.name());
+      }
+    }
+    if (request.kind() == OrderKind.DELIVERY && pickup == null && request.storeId() == null) {
+      problems.add(new FieldProblem("pickup", "a delivery needs a storeId or pickup coordinates"));
+    }
+    Optional<Definition<ZoneSpec>> zone = zones.zoneAt(tenantId, request.dropoff().point());
+    if (zone.isEmpty()) {
+      problems.add(new FieldProblem("dropoff", "is outside every active zone"));
+    }
+    if (!problems.isEmpty()) {
+      return new Refused(problems);
+    }
+    double meters = pickup == null ? 0 : pickup.point().metersTo(request.dropoff().point());
+    BigDecimal fee = zone.get().spec().fee().feeFor(meters);
+    return new Planned(new NewOrder(request.kind(), request.customerId(), request.storeId(), pickup,
+        request.dropoff(), zone.get().id(), fee, request.items(), request.notes(), request.externalRef()));
+  }
+
+  /**
+   * Creates the order, or answers the order an earlier identical request created: the idempotency key (scoped to the
+   * tenant, or to the customer for customer tokens) and the external reference each lead to one order only.
+   */
+  public CompletionStage<OrderRecord> create(String tenantId, OrderRequest request, NewOrder order, String requestHash,
+      Caller by, Optional<String> idempotencyKey) {
+    String proposedId = request.id() != null ? request.id() : "ord_" + ApiKeys.randomToken(15);
+    CompletionStage<String> orderId = CompletableFuture.completedFuture(proposedId);
+    if (idempotencyKey.isPresent()) {
+      String scope = by.role() == Role.CUSTOMER ? "idempotency-key:customer:" + by.subject() : "idempotency-key:tenant";
+      orderId = claim(tenantId, scope, idempotencyKey.get(), requestHash, proposedId, "Idempotency-Key");
+    }
+    if (request.externalRef() != null) {
+      orderId = orderId.thenCompose(id -> claim(tenantId, "external-ref", request.externalRef(), requestHash, id,
+          "externalRef").thenApply(claimed -> {
+            if (!claimed.equals(id)) {
+              throw new OrderConflict("externalRef " + request.externalRef() + " belongs to order " + claimed);
+            }
+            return claimed;
+          }));
+    }
+    return orderId.thenCompose(id -> orders.ask(Ids.entityId(tenantId, id),
+        (ActorRef<StatusReply<OrderRecord>> replyTo) -> new Order.Create(order, requestHash, by, replyTo)));
+  }
+
+  /** A key reused with another request; {@code field} names where the key came from. */
+  public static final class KeyReused extends RuntimeException {
+    private final String field;
+
+    KeyReused(String field) {
+      super(field + " was already used with a different request", null, false, false);
+      this.field = field;
+    }
+
+    public String field() {
+      return field;
+    }
+  }
+
+  /** The request conflicts with an existing order. */
+  public static final class OrderConflict extends RuntimeException {
+    OrderConflict(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private CompletionStage<String> claim(String tenantId, String scope, String key, String requestHash,
+      String proposedId, String field) {
+    return claims.ask(KeyClaim.entityId(tenantId, scope, key),
+            (ActorRef<StatusReply<String>> replyTo) -> new KeyClaim.Claim(requestHash, proposedId, replyTo))
+        .exceptionally(failure -> {
+          throw failure instanceof StatusReply.ErrorMessage || failure.getCause() instanceof StatusReply.ErrorMessage
+              ? new KeyReused(field)
+              : failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+        });
+  }
+
+  public CompletionStage<OrderRecord> get(String tenantId, String orderId, Caller by) {
+    return orders.ask(Ids.entityId(tenantId, orderId), (ActorRef<StatusReply<OrderRecord>> r) -> new Order.Get(by, r));
+  }
+
+  public CompletionStage<OrderRecord> transition(String tenantId, String orderId, OrderTransition transition,
+      String reason, Proof proof, Caller by) {
+    boolean proofRequired = tenants.tenant(tenantId).map(TenantRecord::settings)
+        .orElse(TenantSettings.DEFAULT).requireProofOfDelivery();
+    return orders.ask(Ids.entityId(tenantId, orderId), (ActorRef<StatusReply<OrderRecord>> r) ->
+        new Order.Transition(transition, reason, proof, proofRequired, by, r));
+  }
+
+  public CompletionStage<OrderRecord> assign(String tenantId, String orderId, String courierId, Caller by) {
+    return orders.ask(Ids.entityId(tenantId, orderId),
+        (ActorRef<StatusReply<OrderRecord>> r) -> new Order.Assign(courierId, by, r));
+  }
+
+  /** An event of an order with its sequence number. */
+  public record HistoryEntry(long seq, Order.Event event) {}
+
+  /** The order's events from the journal, oldest first, once the caller may see the order. */
+  public CompletionStage<List<HistoryEntry>> history(String tenantId, String orderId, Caller by) {
+    String pluginId = system.settings().config().getString("dispatch.engine.read-journal-plugin");
+    CurrentEventsByPersistenceIdQuery journal = (CurrentEventsByPersistenceIdQuery) PersistenceQuery
+        .get(Adapter.toClassic(system)).getReadJournalFor(ReadJournal.class, pluginId);
+    String persistenceId = PersistenceId.of(Order.ENTITY_KEY.name(), Ids.entityId(tenantId, orderId)).id();
+    return get(tenantId, orderId, by).thenCompose(visible -> journal
+        .currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
+        .filter(envelope -> envelope.event() instanceof Order.Event)
+        .map(envelope -> new HistoryEntry(envelope.sequenceNr(), (Order.Event) envelope.event()))
+        .runWith(Sink.seq(), system));
+  }
+}
