@@ -22,8 +22,11 @@ public final class ClusterLiveUpdates implements LiveUpdates {
     mediator.tell(new DistributedPubSubMediator.Publish(topic, message), ActorRef.noSender());
   }
 
-  /** Subscribes {@code subscriber} (a classic or adapted typed actor) to {@code topic}. */
+  /**
+   * Subscribes {@code subscriber} (a classic or adapted typed actor) to {@code topic}; the subscriber receives a
+   * {@code SubscribeAck} once updates will reach it.
+   */
   public void subscribe(String topic, ActorRef subscriber) {
-    mediator.tell(new DistributedPubSubMediator.Subscribe(topic, subscriber), ActorRef.noSender());
+    mediator.tell(new DistributedPubSubMediator.Subscribe(topic, subscriber), subscriber);
   }
 }

@@ -114,9 +114,11 @@ public final class OrderService {
       orderId = claim(tenantId, scope, idempotencyKey.get(), requestHash, proposedId, "Idempotency-Key");
     }
     if (request.externalRef() != null) {
+      // without a key or a client id, the reference alone decides which order this request is
+      boolean idFixed = idempotencyKey.isPresent() || request.id() != null;
       orderId = orderId.thenCompose(id -> claim(tenantId, "external-ref", request.externalRef(), requestHash, id,
           "externalRef").thenApply(claimed -> {
-            if (!claimed.equals(id)) {
+            if (idFixed && !claimed.equals(id)) {
               throw new OrderConflict("externalRef " + request.externalRef() + " belongs to order " + claimed);
             }
             return claimed;

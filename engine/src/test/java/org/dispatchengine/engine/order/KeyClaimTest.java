@@ -1,0 +1,77 @@
+package org.dispatchengine.engine.order;
+
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KeyClaimTest {
+  private static ActorTestKit testKit;
+  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T10:00:00Z"));
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  };
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static StatusReply<String> claim(
+      EventSourcedBehaviorTestKit<KeyClaim.Command, KeyClaim.Event, KeyClaim.State> claim, String hash, String id) {
+    return claim.<StatusReply<String>>runCommand(r -> new KeyClaim.Claim(hash, id, r)).reply();
+  }
+
+  @Test
+  void firstRequestWinsTheKeyForItsRetention() {
+    var claim = EventSourcedBehaviorTestKit.<KeyClaim.Command, KeyClaim.Event, KeyClaim.State>create(
+        testKit.system(), KeyClaim.create("acme:k", Duration.ofHours(24), clock));
+    assertEquals("o1", claim(claim, "h1", "o1").getValue());
+    assertEquals("o1", claim(claim, "h1", "o2").getValue(), "same request: the first order");
+    assertEquals("invalid: was already used with a different request", claim(claim, "h2", "o3").getError().getMessage());
+
+    now.set(now.get().plus(Duration.ofHours(24)).plusSeconds(1));
+    assertEquals("o4", claim(claim, "h2", "o4").getValue(), "after the retention the key is free again");
+    assertEquals("o4", claim.restart().state().claim().orderId());
+  }
+
+  @Test
+  void keysAreScoped() {
+    assertEquals(KeyClaim.entityId("acme", "s", "k"), KeyClaim.entityId("acme", "s", "k"));
+    assertNotEquals(KeyClaim.entityId("acme", "customer:a", "k"), KeyClaim.entityId("acme", "customer:b", "k"));
+    assertNotEquals(KeyClaim.entityId("acme", "s", "k"), KeyClaim.entityId("globex", "s", "k"));
+    assertTrue(KeyClaim.entityId("acme", "s", "any key, even with spaces").startsWith("acme:"));
+  }
+}
