@@ -170,6 +170,18 @@ abstract class OrderFlowContract {
     assertEquals("active", node().get("/v1/stores/s1", a.key()).json().has("deletedAt") ? "deleted" : "active");
     assertEquals(0, node().get("/v1/stores", b.key()).json().get("items").size());
     assertEquals("pending", node().get("/v1/orders/" + orderId, a.key()).json().get("status").asText());
+
+    node().send(put("/v1/zones/only-a", a.key(), "{\"name\":\"A\",\"area\":" + CITY + ",\"fee\":{\"base\":1,\"perKm\":1}}"));
+    node().send(put("/v1/stores/only-a", a.key(), "{\"name\":\"A\",\"location\":{\"lat\":1,\"lon\":1}}"));
+    for (String path : List.of("/v1/zones/only-a", "/v1/stores/only-a")) {
+      assertProblem(node().get(path, b.key()), 404);
+      assertProblem(node().delete(path, b.key()), 404);
+      assertProblem(node().post(path + "/restore", b.key(), null), 404);
+      assertEquals(200, node().get(path, a.key()).status());
+      assertTrue(node().get(path, a.key()).json().path("deletedAt").isMissingNode());
+    }
+    node().send(put("/v1/settings/orders", a.key(), "{\"requireProofOfDelivery\":true}"));
+    assertFalse(node().get("/v1/settings/orders", b.key()).json().get("requireProofOfDelivery").asBoolean());
   }
 
   // ---- creation and idempotency
