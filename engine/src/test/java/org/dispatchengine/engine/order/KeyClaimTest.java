@@ -1,12 +1,10 @@
 package org.dispatchengine.engine.order;
 
-import com.typesafe.config.ConfigFactory;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.dispatchengine.engine.testing.EntityTestKit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeyClaimTest {
-  private static ActorTestKit testKit;
+  @RegisterExtension
+  static final EntityTestKit KIT = new EntityTestKit();
   private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T10:00:00Z"));
   private final Clock clock = new Clock() {
     @Override
@@ -39,16 +38,6 @@ class KeyClaimTest {
     }
   };
 
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
-
   private static StatusReply<String> claim(
       EventSourcedBehaviorTestKit<KeyClaim.Command, KeyClaim.Event, KeyClaim.State> claim, String hash, String id) {
     return claim.<StatusReply<String>>runCommand(r -> new KeyClaim.Claim(hash, id, r)).reply();
@@ -57,7 +46,7 @@ class KeyClaimTest {
   @Test
   void firstRequestWinsTheKeyForItsRetention() {
     var claim = EventSourcedBehaviorTestKit.<KeyClaim.Command, KeyClaim.Event, KeyClaim.State>create(
-        testKit.system(), KeyClaim.create("acme:k", Duration.ofHours(24), clock));
+        KIT.system(), KeyClaim.create("acme:k", Duration.ofHours(24), clock));
     assertEquals("o1", claim(claim, "h1", "o1").getValue());
     assertEquals("o1", claim(claim, "h1", "o2").getValue(), "same request: the first order");
     assertEquals("invalid: was already used with a different request", claim(claim, "h2", "o3").getError().getMessage());

@@ -1,17 +1,15 @@
 package org.dispatchengine.engine.order;
 
-import com.typesafe.config.ConfigFactory;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.dispatchengine.engine.Caller;
 import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.dispatchengine.engine.testing.EntityTestKit;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -31,7 +29,8 @@ class OrderTest {
   private static final NewOrder PIZZA = new NewOrder(OrderKind.DELIVERY, "c1", "s1", new Place(52.52, 13.40, "Mitte"),
       new Place(52.50, 13.45, "Home"), "berlin", new BigDecimal("8.03"), List.of(new Item("Pizza", 2)), "ring twice",
       "ext-1");
-  private static ActorTestKit testKit;
+  @RegisterExtension
+  static final EntityTestKit KIT = new EntityTestKit();
 
   /** What the order published, in order, as topic and update. */
   private record Published(String topic, OrderUpdate update) {}
@@ -40,19 +39,9 @@ class OrderTest {
   private final LiveUpdates live = (topic, message) -> published.add(new Published(topic, (OrderUpdate) message));
   private EventSourcedBehaviorTestKit<Order.Command, Order.Event, Order.State> order;
 
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
-
   @BeforeEach
   void newOrder() {
-    order = EventSourcedBehaviorTestKit.create(testKit.system(),
+    order = EventSourcedBehaviorTestKit.create(KIT.system(),
         Order.create("acme:o1", live, Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 

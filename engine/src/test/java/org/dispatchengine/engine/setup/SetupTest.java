@@ -1,14 +1,12 @@
 package org.dispatchengine.engine.setup;
 
-import com.typesafe.config.ConfigFactory;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.dispatchengine.engine.geo.FeeRule;
 import org.dispatchengine.engine.geo.LatLon;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.dispatchengine.engine.testing.EntityTestKit;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -27,20 +25,11 @@ class SetupTest {
   private static final ZoneSpec CENTRE = new ZoneSpec("Centre",
       "{\"type\":\"Polygon\",\"coordinates\":[[[13,52],[14,52],[14,53],[13,53],[13,52]]]}",
       new FeeRule(new BigDecimal("5.00"), new BigDecimal("1.20"), null));
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension
+  static final EntityTestKit KIT = new EntityTestKit();
 
   private static EventSourcedBehaviorTestKit<Setup.Command, Setup.Event, Setup.State> entity(SetupKind kind, String id) {
-    return EventSourcedBehaviorTestKit.create(testKit.system(), Setup.create(kind, id, Clock.fixed(NOW, ZoneOffset.UTC)));
+    return EventSourcedBehaviorTestKit.create(KIT.system(), Setup.create(kind, id, Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   private static EventSourcedBehaviorTestKit.CommandResultWithReply<Setup.Command, Setup.Event, Setup.State,

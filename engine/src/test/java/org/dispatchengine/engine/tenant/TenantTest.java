@@ -1,13 +1,11 @@
 package org.dispatchengine.engine.tenant;
 
-import com.typesafe.config.ConfigFactory;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.dispatchengine.engine.testing.EntityTestKit;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -21,23 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TenantTest {
   private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
-  private static ActorTestKit testKit;
+  @RegisterExtension
+  static final EntityTestKit KIT = new EntityTestKit();
   private EventSourcedBehaviorTestKit<Tenant.Command, Tenant.Event, Tenant.State> tenant;
-
-  @BeforeAll
-  static void startTestKit() {
-    testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
-  }
-
-  @AfterAll
-  static void stopTestKit() {
-    testKit.shutdownTestKit();
-  }
 
   @BeforeEach
   void newTenant() {
     tenant = EventSourcedBehaviorTestKit.create(
-        testKit.system(),
+        KIT.system(),
         Tenant.create("acme", new Tenant.Settings(3, 100), Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
@@ -152,7 +141,7 @@ class TenantTest {
   void eachTenantGetsItsOwnSigningSecret() {
     createAcme();
     var other = EventSourcedBehaviorTestKit.<Tenant.Command, Tenant.Event, Tenant.State>create(
-        testKit.system(), Tenant.create("globex", new Tenant.Settings(3, 100), Clock.systemUTC()));
+        KIT.system(), Tenant.create("globex", new Tenant.Settings(3, 100), Clock.systemUTC()));
     var created = other.<StatusReply<Tenant.Created>>runCommand(r -> new Tenant.Create("Globex", r));
     assertNotEquals(tenant.getState().tenant().signingSecret(), created.reply().getValue().tenant().signingSecret());
   }

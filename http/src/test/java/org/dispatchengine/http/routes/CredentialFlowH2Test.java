@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.dispatchengine.http.api.Endpoint;
 import org.dispatchengine.http.testing.RunningNode;
-import org.dispatchengine.projections.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.dispatchengine.http.testing.NodeExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Locale;
 import java.util.Map;
@@ -18,27 +17,18 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class CredentialFlowH2Test extends CredentialFlowContract {
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestDatabases.h2(), Map.of("dispatch.http.max-body-size", MAX_BODY_BYTES));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension NODE = NodeExtension.onH2(Map.of("dispatch.http.max-body-size", MAX_BODY_BYTES));
 
   @Override
   RunningNode node() {
-    return node;
+    return NODE.node();
   }
 
   @Test
   void everyBoundRouteIsInTheOpenApiDocumentAndNothingElse() throws Exception {
     Set<String> bound = new TreeSet<>();
-    for (Endpoint endpoint : node.node().endpoints()) {
+    for (Endpoint endpoint : node().node().endpoints()) {
       if (endpoint.documented()) {
         bound.add(endpoint.method().name() + " " + endpoint.path().openApiPath());
       }

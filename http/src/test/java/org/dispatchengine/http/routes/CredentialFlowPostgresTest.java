@@ -1,34 +1,17 @@
 package org.dispatchengine.http.routes;
 
+import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
-import org.dispatchengine.projections.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
 class CredentialFlowPostgresTest extends CredentialFlowContract {
-  private static TestDatabases.Postgres database;
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    database = TestDatabases.postgres();
-    node = RunningNode.start(database.settings(), Map.of("dispatch.http.max-body-size", MAX_BODY_BYTES));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (node != null) {
-      node.close();
-    }
-    if (database != null) {
-      database.close();
-    }
-  }
+  @RegisterExtension
+  static final NodeExtension NODE = NodeExtension.onPostgres(Map.of("dispatch.http.max-body-size", MAX_BODY_BYTES));
 
   @Override
   RunningNode node() {
-    return node;
+    return NODE.node();
   }
 }

@@ -1,25 +1,17 @@
 package org.dispatchengine.http.routes;
 
+import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
-import org.dispatchengine.projections.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
 
 class OrderFlowH2Test extends OrderFlowContract {
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestDatabases.h2());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension NODE = NodeExtension.onH2(Map.of());
 
   @Override
   RunningNode node() {
-    return node;
+    return NODE.node();
   }
 }

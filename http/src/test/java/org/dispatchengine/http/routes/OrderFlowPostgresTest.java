@@ -1,32 +1,17 @@
 package org.dispatchengine.http.routes;
 
+import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
-import org.dispatchengine.projections.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
 
 class OrderFlowPostgresTest extends OrderFlowContract {
-  private static TestDatabases.Postgres database;
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    database = TestDatabases.postgres();
-    node = RunningNode.start(database.settings());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (node != null) {
-      node.close();
-    }
-    if (database != null) {
-      database.close();
-    }
-  }
+  @RegisterExtension
+  static final NodeExtension NODE = NodeExtension.onPostgres(Map.of());
 
   @Override
   RunningNode node() {
-    return node;
+    return NODE.node();
   }
 }
