@@ -2,7 +2,7 @@ package org.dispatchengine.engine.live;
 
 /**
  * Where entities publish what changed, for sockets on any node to push on. Topics are named by tenant, so a
- * subscriber can only ever be given its own tenant's topics: {@code order:<tenant>:<order>} and {@code live:<tenant>}.
+ * subscriber can only ever be given its own tenant's topics.
  */
 public interface LiveUpdates {
   void publish(String topic, Object message);
@@ -13,5 +13,15 @@ public interface LiveUpdates {
 
   static String tenantTopic(String tenantId) {
     return "live:" + tenantId;
+  }
+
+  /** What concerns one courier: assignments for its sockets, and their replacement by a newer connection. */
+  static String courierTopic(String tenantId, String courierId) {
+    return "courier:" + tenantId + ":" + courierId;
+  }
+
+  /** Positions of a tenant's available couriers, for its dispatcher. */
+  static String dispatchTopic(String tenantId) {
+    return "dispatch:" + tenantId;
   }
 }

@@ -19,6 +19,8 @@ import org.dispatchengine.engine.CborSerializable;
 import org.dispatchengine.engine.EventTags;
 import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.Rejection;
+import org.dispatchengine.engine.Role;
+import org.dispatchengine.engine.courier.Stop;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 
@@ -31,7 +33,8 @@ import java.util.Set;
 /**
  * An order, entity id {@code tenantId:orderId}: its lifecycle per {@link OrderRules}, every change an event with who
  * made it and when. Creating is idempotent by request hash; a repeated transition is acknowledged. After every event
- * the order publishes an {@link OrderUpdate} to its own topic and its tenant's live topic.
+ * the order publishes an {@link OrderUpdate} to its own topic and its tenant's live topic, and when it ends or gets
+ * another courier it releases the courier that carried it.
  *
  * <p>Retention: a snapshot every 50 events (the last two kept) bounds recovery; events are never deleted, since they
  * are the order's status history and the source of every read model.
@@ -58,6 +61,9 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   public record Get(Caller by, ActorRef<StatusReply<OrderRecord>> replyTo) implements Command {}
 
+  /** The assigned courier reached a stop; recorded once per stop, told without an answer. */
+  public record RecordArrival(Stop stop, String courierId, Instant at) implements Command {}
+
   // ---- events
 
   public sealed interface Event extends CborSerializable {
@@ -82,6 +88,8 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
   public record CourierAssigned(String tenantId, String orderId, String courierId, String previousCourierId, Caller by,
       Instant at) implements Event {}
 
+  public record CourierArrived(String tenantId, String orderId, Stop stop, Caller by, Instant at) implements Event {}
+
   // ---- state
 
   /**
@@ -95,26 +103,28 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     }
   }
 
-  public static void init(ActorSystem<?> system, LiveUpdates live) {
+  public static void init(ActorSystem<?> system, LiveUpdates live, CourierLink couriers) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), live, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), live, couriers, Clock.systemUTC())));
   }
 
-  public static Behavior<Command> create(String entityId, LiveUpdates live, Clock clock) {
-    return new Order(entityId, live, clock);
+  public static Behavior<Command> create(String entityId, LiveUpdates live, CourierLink couriers, Clock clock) {
+    return new Order(entityId, live, couriers, clock);
   }
 
   private final String tenantId;
   private final String orderId;
   private final LiveUpdates live;
+  private final CourierLink couriers;
   private final Clock clock;
 
-  private Order(String entityId, LiveUpdates live, Clock clock) {
+  private Order(String entityId, LiveUpdates live, CourierLink couriers, Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     int separator = entityId.indexOf(Ids.TENANT_SEPARATOR);
     this.tenantId = entityId.substring(0, separator);
     this.orderId = entityId.substring(separator + 1);
     this.live = live;
+    this.couriers = couriers;
     this.clock = clock;
   }
 
@@ -140,13 +150,15 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
         .onCommand(Create.class, this::onCreate)
         .onCommand(Transition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(Assign.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
+        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(RecordArrival.class, (state, cmd) -> Effect().noReply());
     builder.forState(State::exists)
         .onCommand(Create.class, this::onCreateAgain)
         .onCommand(Transition.class, this::onTransition)
         .onCommand(Assign.class, this::onAssign)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            OrderRules.maySee(state.order(), cmd.by()) ? StatusReply.success(state.order()) : notFound()));
+            OrderRules.maySee(state.order(), cmd.by()) ? StatusReply.success(state.order()) : notFound()))
+        .onCommand(RecordArrival.class, this::onRecordArrival);
     return builder.build();
   }
 
@@ -214,10 +226,33 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
         clock.instant()), cmd.replyTo());
   }
 
+  private ReplyEffect<Event, State> onRecordArrival(State state, RecordArrival cmd) {
+    OrderRecord order = state.order();
+    boolean already = cmd.stop() == Stop.PICKUP ? order.arrivedAtPickup() != null : order.arrivedAtDropoff() != null;
+    if (already || order.status().isFinal() || !cmd.courierId().equals(order.courierId())) {
+      return Effect().noReply();
+    }
+    CourierArrived event = new CourierArrived(tenantId, orderId, cmd.stop(),
+        new Caller(Role.COURIER, cmd.courierId(), null), cmd.at());
+    return Effect().persist(event).thenRun(s -> publish(s.order(), event)).thenNoReply();
+  }
+
   private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<StatusReply<OrderRecord>> replyTo) {
     return Effect().persist(event)
-        .thenRun(state -> publish(state.order(), event))
+        .thenRun(state -> {
+          publish(state.order(), event);
+          releaseCourier(state.order(), event);
+        })
         .thenReply(replyTo, state -> StatusReply.success(state.order()));
+  }
+
+  /** A courier stops carrying an order that has ended, or that was given to another courier. */
+  private void releaseCourier(OrderRecord order, Event event) {
+    if (event instanceof StatusChanged changed && changed.to().isFinal() && order.courierId() != null) {
+      couriers.release(tenantId, order.courierId(), orderId, changed.to().wireName());
+    } else if (event instanceof CourierAssigned assigned && assigned.previousCourierId() != null) {
+      couriers.release(tenantId, assigned.previousCourierId(), orderId, "reassigned");
+    }
   }
 
   private void publish(OrderRecord order, Event event) {
@@ -233,6 +268,9 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     }
     if (event instanceof StatusChanged changed) {
       return changed.to().wireName();
+    }
+    if (event instanceof CourierArrived arrived) {
+      return "arrived_at_" + arrived.stop().wireName();
     }
     return "assigned";
   }

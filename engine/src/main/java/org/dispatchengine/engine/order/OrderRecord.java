@@ -1,6 +1,7 @@
 package org.dispatchengine.engine.order;
 
 import org.dispatchengine.engine.CborSerializable;
+import org.dispatchengine.engine.courier.Stop;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.view.Revisioned;
 
@@ -16,6 +17,8 @@ import java.util.List;
  * @param courierId null until a courier is assigned
  * @param proof null until delivered with proof
  * @param reason why it was cancelled or failed, else null
+ * @param arrivedAtPickup when the assigned courier reached the pickup, else null
+ * @param arrivedAtDropoff when the assigned courier reached the dropoff, else null
  * @param revision sequence number of the order's last event, exposed as {@code seq}
  */
 public record OrderRecord(
@@ -37,6 +40,8 @@ public record OrderRecord(
     int assignmentAttempts,
     Proof proof,
     String reason,
+    Instant arrivedAtPickup,
+    Instant arrivedAtDropoff,
     Instant createdAt,
     Instant updatedAt,
     long revision)
@@ -49,19 +54,25 @@ public record OrderRecord(
   static OrderRecord created(Order.OrderCreated e) {
     return new OrderRecord(e.tenantId(), e.orderId(), e.kind(), OrderStatus.PENDING, e.customerId(), e.storeId(),
         e.pickup(), e.dropoff(), e.zoneId(), e.fee(), e.items(), e.notes(), e.externalRef(), null,
-        AssignmentState.UNASSIGNED, 0, null, null, e.at(), e.at(), 1);
+        AssignmentState.UNASSIGNED, 0, null, null, null, null, e.at(), e.at(), 1);
   }
 
   OrderRecord apply(Order.Event event) {
     if (event instanceof Order.StatusChanged e) {
       return new OrderRecord(tenantId, orderId, kind, e.to(), customerId, storeId, pickup, dropoff, zoneId, fee, items,
           notes, externalRef, courierId, assignmentState, assignmentAttempts, e.proof() != null ? e.proof() : proof,
-          e.reason(), createdAt, e.at(), revision + 1);
+          e.reason(), arrivedAtPickup, arrivedAtDropoff, createdAt, e.at(), revision + 1);
     }
     if (event instanceof Order.CourierAssigned e) {
       return new OrderRecord(tenantId, orderId, kind, status, customerId, storeId, pickup, dropoff, zoneId, fee, items,
-          notes, externalRef, e.courierId(), AssignmentState.ASSIGNED, assignmentAttempts, proof, reason, createdAt,
-          e.at(), revision + 1);
+          notes, externalRef, e.courierId(), AssignmentState.ASSIGNED, assignmentAttempts, proof, reason,
+          arrivedAtPickup, arrivedAtDropoff, createdAt, e.at(), revision + 1);
+    }
+    if (event instanceof Order.CourierArrived e) {
+      boolean atPickup = e.stop() == Stop.PICKUP;
+      return new OrderRecord(tenantId, orderId, kind, status, customerId, storeId, pickup, dropoff, zoneId, fee, items,
+          notes, externalRef, courierId, assignmentState, assignmentAttempts, proof, reason,
+          atPickup ? e.at() : arrivedAtPickup, atPickup ? arrivedAtDropoff : e.at(), createdAt, e.at(), revision + 1);
     }
     throw new IllegalStateException("Event " + event.getClass().getSimpleName() + " cannot follow creation");
   }

@@ -37,12 +37,15 @@ class OrderTest {
 
   private final List<Published> published = new CopyOnWriteArrayList<>();
   private final LiveUpdates live = (topic, message) -> published.add(new Published(topic, (OrderUpdate) message));
+  private final List<String> released = new CopyOnWriteArrayList<>();
+  private final CourierLink couriers =
+      (tenantId, courierId, orderId, reason) -> released.add(courierId + " " + orderId + " " + reason);
   private EventSourcedBehaviorTestKit<Order.Command, Order.Event, Order.State> order;
 
   @BeforeEach
   void newOrder() {
     order = EventSourcedBehaviorTestKit.create(KIT.system(),
-        Order.create("acme:o1", live, Clock.fixed(NOW, ZoneOffset.UTC)));
+        Order.create("acme:o1", live, couriers, Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<Order.Command, Order.Event, Order.State,
@@ -165,6 +168,30 @@ class OrderTest {
     assertEquals(new Order.CourierAssigned("acme", "o1", "k2", "k1", TENANT, NOW), second.event());
     var byStore = order.<StatusReply<OrderRecord>>runCommand(r -> new Order.Assign("k3", OrderRulesTest.STORE, r));
     assertEquals("forbidden: only the tenant assigns couriers by hand", byStore.reply().getError().getMessage());
+  }
+
+  @Test
+  void releasesTheCourierWhenTheOrderEndsOrMovesToAnother() {
+    create("h1");
+    assign("k1");
+    assign("k2");
+    assertEquals(List.of("k1 o1 reassigned"), released);
+    transition(OrderTransition.CANCEL, TENANT);
+    assertEquals(List.of("k1 o1 reassigned", "k2 o1 cancelled"), released);
+  }
+
+  @Test
+  void recordsTheAssignedCouriersArrivalOncePerStop() {
+    create("h1");
+    assign("k1");
+    Instant at = NOW.plusSeconds(60);
+    var arrived = order.runCommand(new Order.RecordArrival(org.dispatchengine.engine.courier.Stop.PICKUP, "k1", at));
+    assertEquals(at, arrived.state().order().arrivedAtPickup());
+    assertEquals("arrived_at_pickup", Order.typeOf(arrived.event()));
+    assertTrue(order.runCommand(new Order.RecordArrival(org.dispatchengine.engine.courier.Stop.PICKUP, "k1", at))
+        .hasNoEvents(), "once per stop");
+    assertTrue(order.runCommand(new Order.RecordArrival(org.dispatchengine.engine.courier.Stop.DROPOFF, "k9", at))
+        .hasNoEvents(), "only the assigned courier");
   }
 
   @Test

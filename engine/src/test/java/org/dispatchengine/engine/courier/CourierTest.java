@@ -1,0 +1,189 @@
+package org.dispatchengine.engine.courier;
+
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.dispatchengine.engine.geo.Place;
+import org.dispatchengine.engine.live.LiveUpdates;
+import org.dispatchengine.engine.testing.EntityTestKit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.dispatchengine.engine.courier.LocationRulesTest.SETTINGS;
+import static org.dispatchengine.engine.courier.LocationRulesTest.fix;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CourierTest {
+  @RegisterExtension
+  static final EntityTestKit KIT = new EntityTestKit();
+  private static final Instant NOW = LocationRulesTest.T0;
+  private static final CourierProfile BIKE = new CourierProfile("Kim", Vehicle.BIKE, 2);
+
+  private record Published(String topic, Object message) {}
+
+  private final List<Published> published = new CopyOnWriteArrayList<>();
+  private final List<String> arrivals = new CopyOnWriteArrayList<>();
+  private EventSourcedBehaviorTestKit<Courier.Command, Courier.Event, Courier.State> courier;
+
+  @BeforeEach
+  void newCourier() {
+    LiveUpdates live = (topic, message) -> published.add(new Published(topic, message));
+    OrderLink orders = (tenantId, orderId, stop, courierId, at) -> arrivals.add(orderId + " " + stop + " " + courierId);
+    courier = EventSourcedBehaviorTestKit.create(KIT.system(),
+        Courier.create("acme:k1", SETTINGS, live, orders, Clock.fixed(NOW, ZoneOffset.UTC)));
+  }
+
+  private StatusReply<Courier.CourierStatus> define() {
+    return courier.<StatusReply<Courier.CourierStatus>>runCommand(r -> new Courier.Define(BIKE, r)).reply();
+  }
+
+  private StatusReply<Courier.CourierStatus> shift(boolean online) {
+    return courier.<StatusReply<Courier.CourierStatus>>runCommand(r -> new Courier.SetShift(online, r)).reply();
+  }
+
+  private StatusReply<Courier.CourierStatus> block(boolean blocked) {
+    return courier.<StatusReply<Courier.CourierStatus>>runCommand(r -> new Courier.SetBlocked(blocked, r)).reply();
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Courier.Command, Courier.Event, Courier.State,
+      StatusReply<Courier.LocationOutcome>> report(Fix fix) {
+    return courier.runCommand(r -> new Courier.ReportLocation(fix, r));
+  }
+
+  private StatusReply<Courier.CourierStatus> take(String orderId, Place pickup, Place dropoff) {
+    return courier.<StatusReply<Courier.CourierStatus>>runCommand(r -> new Courier.TakeOrder(orderId, pickup, dropoff, r))
+        .reply();
+  }
+
+  @Test
+  void shiftsStartAndEndAndABlockedCourierCannotGoOnline() {
+    define();
+    assertTrue(shift(true).getValue().courier().online());
+    assertEquals(NOW, courier.getState().courier().shiftStartedAt());
+    assertTrue(courier.<StatusReply<Courier.CourierStatus>>runCommand(r -> new Courier.SetShift(true, r)).hasNoEvents());
+
+    Courier.CourierStatus blocked = block(true).getValue();
+    assertTrue(blocked.courier().blocked());
+    assertFalse(blocked.courier().online(), "blocking ends the shift");
+    assertEquals("conflict: courier k1 is blocked", shift(true).getError().getMessage());
+    block(false);
+    assertTrue(shift(true).getValue().courier().online());
+  }
+
+  @Test
+  void positionsLiveInMemoryAndOnlySamplesArePersisted() {
+    define();
+    shift(true);
+    var first = report(fix(0, 0));
+    assertEquals(Courier.LocationOutcome.ACCEPTED, first.reply().getValue());
+    assertInstanceOf(Courier.TrackSampled.class, first.event());
+
+    var second = report(fix(20, 5));
+    assertEquals(Courier.LocationOutcome.ACCEPTED, second.reply().getValue());
+    assertTrue(second.hasNoEvents(), "5 s and 20 m later: not sampled");
+    Courier.CourierStatus status = courier.<StatusReply<Courier.CourierStatus>>runCommand(Courier.Get::new)
+        .reply().getValue();
+    assertEquals(fix(20, 5), status.position(), "but it is the live position");
+    assertEquals(fix(0, 0), status.courier().lastSample());
+
+    assertInstanceOf(Courier.TrackSampled.class, report(fix(40, 30)).event(), "30 s after the last sample");
+  }
+
+  @Test
+  void staleAndSuspectReportsAreNotTrusted() {
+    define();
+    report(fix(0, 10));
+    assertEquals(Courier.LocationOutcome.STALE, report(fix(5, 9)).reply().getValue());
+    var jump = report(fix(50_000, 11));
+    assertEquals(Courier.LocationOutcome.SUSPECT, jump.reply().getValue());
+    assertTrue(jump.hasNoEvents());
+    Courier.CourierStatus status = courier.<StatusReply<Courier.CourierStatus>>runCommand(Courier.Get::new)
+        .reply().getValue();
+    assertEquals(fix(0, 10), status.position());
+    assertEquals(1, status.staleDropped());
+    assertEquals(1, status.suspectFlagged());
+  }
+
+  @Test
+  void publishesToDispatchActiveOrdersAndTheConflatedTenantTopic() {
+    define();
+    shift(true);
+    take("o1", null, new Place(10, 10, null));
+    published.clear();
+    report(fix(0, 0));
+    report(fix(10, 1));
+    List<String> topics = published.stream().map(Published::topic).toList();
+    assertEquals(List.of("dispatch:acme", "order:acme:o1", "live:acme", "dispatch:acme", "order:acme:o1"), topics,
+        "the tenant topic gets at most one position per second");
+    CourierPosition position = (CourierPosition) published.get(0).message();
+    assertEquals(1, position.load());
+    assertTrue(position.available());
+  }
+
+  @Test
+  void refusesOrdersItCannotTakeAndNeverExceedsCapacity() {
+    define();
+    assertEquals("conflict: courier k1 is offline", take("o1", null, new Place(1, 1, null)).getError().getMessage());
+    shift(true);
+    take("o1", null, new Place(1, 1, null));
+    assertTrue(take("o1", null, new Place(1, 1, null)).isSuccess(), "taking the same order again is acknowledged");
+    take("o2", null, new Place(1, 1, null));
+    assertEquals("conflict: courier k1 is at capacity (2 of 2 orders)",
+        take("o3", null, new Place(1, 1, null)).getError().getMessage());
+    assertEquals(2, courier.getState().courier().load());
+
+    courier.runCommand(new Courier.ReleaseOrder("o1", "delivered"));
+    assertEquals(1, courier.getState().courier().load());
+    assertEquals(new CourierNotice("acme", "k1", "unassigned", "o1", "delivered", NOW),
+        published.get(published.size() - 1).message());
+    assertTrue(take("o3", null, new Place(1, 1, null)).isSuccess());
+  }
+
+  @Test
+  void recordsArrivalsOncePerStopAndDropoffOnlyAfterPickup() {
+    define();
+    shift(true);
+    Place pickup = new Place(fix(0, 0).lat(), 13.4, null);
+    Place dropoff = new Place(fix(30, 0).lat(), 13.4, null);
+    take("o1", pickup, dropoff);
+    report(fix(25, 0));
+    assertEquals(List.of("o1 PICKUP k1"), arrivals, "both stops are near; the pickup comes first");
+    report(fix(30, 10));
+    assertEquals(List.of("o1 PICKUP k1", "o1 DROPOFF k1"), arrivals);
+    report(fix(31, 20));
+    assertEquals(2, arrivals.size(), "once per stop");
+    ActiveOrder order = courier.getState().courier().activeOrders().get(0);
+    assertTrue(order.atPickup() && order.atDropoff());
+  }
+
+  @Test
+  void recoversItsLastSampleAsThePosition() {
+    define();
+    shift(true);
+    report(fix(0, 0));
+    report(fix(20, 5));
+    var restarted = courier.restart();
+    assertTrue(restarted.state().courier().online());
+    Courier.CourierStatus status = courier.<StatusReply<Courier.CourierStatus>>runCommand(Courier.Get::new)
+        .reply().getValue();
+    assertEquals(fix(0, 0), status.position());
+    assertEquals(Courier.LocationOutcome.STALE, report(fix(1, 0)).reply().getValue());
+  }
+
+  @Test
+  void anUnknownCourierIsNotFound() {
+    assertEquals("not_found: courier k1 does not exist",
+        courier.<StatusReply<Courier.CourierStatus>>runCommand(Courier.Get::new).reply().getError().getMessage());
+    assertNull(courier.getState().courier());
+  }
+}
