@@ -55,6 +55,10 @@ public final class Metrics extends AllDirectives {
         .register(registry);
   }
 
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   public String scrape() {
     return registry.scrape();
   }

@@ -14,6 +14,10 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.dispatchengine.engine.ClusterLinks;
+import org.dispatchengine.engine.courier.Courier;
+import org.dispatchengine.engine.courier.CourierService;
+import org.dispatchengine.engine.courier.LocationRules;
 import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.order.KeyClaim;
 import org.dispatchengine.engine.order.Order;
@@ -31,7 +35,10 @@ import org.dispatchengine.http.api.Json;
 import org.dispatchengine.http.api.Router;
 import org.dispatchengine.http.auth.Authenticator;
 import org.dispatchengine.http.auth.UserTokens;
+import org.dispatchengine.http.routes.CourierRoutes;
 import org.dispatchengine.http.routes.DocsRoutes;
+import org.dispatchengine.http.routes.OsmAndRoutes;
+import org.dispatchengine.http.ws.CourierSocket;
 import org.dispatchengine.http.routes.OperationsRoutes;
 import org.dispatchengine.http.routes.OrderRoutes;
 import org.dispatchengine.http.routes.SettingsRoutes;
@@ -48,6 +55,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import scala.concurrent.ExecutionContextExecutor;
 import java.util.ArrayList;
@@ -120,11 +128,15 @@ public final class Node {
       zones.start(system, settings.askTimeout());
       Definitions<StoreSpec> stores = new Definitions<>(SetupKind.STORE);
       stores.start(system, settings.askTimeout());
-      Order.init(system, new ClusterLiveUpdates(system));
+      ClusterLiveUpdates live = new ClusterLiveUpdates(system);
+      ClusterLinks links = new ClusterLinks(system);
+      Order.init(system, live, links);
+      Courier.init(system, locationSettings(full), live, links);
+      CourierService couriers = new CourierService(system, settings.askTimeout());
       Duration claimRetention = full.getDuration("dispatch.engine.orders.idempotency-retention");
       KeyClaim.init(system, claimRetention);
       schedulePurge(system, database, claimRetention, full.getDuration("dispatch.engine.orders.purge-interval"));
-      OrderService orders = new OrderService(system, directory, zones, stores, settings.askTimeout());
+      OrderService orders = new OrderService(system, directory, zones, stores, couriers, settings.askTimeout());
 
       Json json = new Json(system);
       UserTokens userTokens = new UserTokens(settings.tokens(), Clock.systemUTC());
@@ -142,6 +154,10 @@ public final class Node {
       endpoints.addAll(SetupApis.storeRoutes(json, settings.bodyReadTimeout(), stores, auth).endpoints());
       endpoints.addAll(new OrderRoutes(json, settings.bodyReadTimeout(), orders, auth, new OrderRoutes.Limits(
           full.getInt("dispatch.orders.max-items"), full.getInt("dispatch.orders.max-notes-length"))).endpoints());
+      endpoints.addAll(new CourierRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
+      endpoints.addAll(new OsmAndRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
+      endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, socketSettings(full), Clock.systemUTC(),
+          metrics.registry()).endpoints());
       Router router = new Router(endpoints);
       Route route = metrics.instrument(new ErrorHandling(json).wrap(router.route()));
 
@@ -157,6 +173,20 @@ public final class Node {
       system.terminate();
       throw e;
     }
+  }
+
+  private static LocationRules.Settings locationSettings(Config config) {
+    Config c = config.getConfig("dispatch.engine.couriers");
+    return new LocationRules.Settings(c.getDuration("sample-every"), c.getDouble("sample-meters"),
+        c.getDouble("max-speed-kmh") / 3.6, c.getDouble("arrival-radius-meters"), c.getDuration("live-conflation"));
+  }
+
+  private static CourierSocket.Settings socketSettings(Config config) {
+    Config c = config.getConfig("dispatch.couriers.socket");
+    List<String> origins = Arrays.stream(c.getString("allowed-origins").split(","))
+        .map(String::trim).filter(origin -> !origin.isEmpty()).toList();
+    return new CourierSocket.Settings((int) c.getBytes("max-frame-size").longValue(),
+        c.getDouble("max-reports-per-second"), c.getDuration("idle-timeout"), c.getInt("outbound-buffer"), origins);
   }
 
   /** Deletes expired idempotency claims from the journal now and then, on the blocking dispatcher. */

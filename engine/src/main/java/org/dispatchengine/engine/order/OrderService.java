@@ -13,6 +13,7 @@ import org.dispatchengine.engine.Caller;
 import org.dispatchengine.engine.EntityAsk;
 import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.Role;
+import org.dispatchengine.engine.courier.CourierService;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.setup.Definition;
 import org.dispatchengine.engine.setup.Definitions;
@@ -43,9 +44,11 @@ public final class OrderService {
   private final Definitions<StoreSpec> stores;
   private final EntityAsk<Order.Command> orders;
   private final EntityAsk<KeyClaim.Command> claims;
+  private final CourierService couriers;
 
   public OrderService(ActorSystem<?> system, TenantDirectory tenants, Zones zones, Definitions<StoreSpec> stores,
-      Duration askTimeout) {
+      CourierService couriers, Duration askTimeout) {
+    this.couriers = couriers;
     this.system = system;
     this.tenants = tenants;
     this.zones = zones;
@@ -172,9 +175,33 @@ public final class OrderService {
         new Order.Transition(transition, reason, proof, proofRequired, by, r));
   }
 
+  /**
+   * Assigns a courier by hand: the courier takes the order first (it refuses when offline, blocked or at capacity),
+   * then the order records the assignment; if the order refuses, the courier is released again. So a courier never
+   * carries more orders than its capacity, and never an order that is not assigned to it.
+   */
   public CompletionStage<OrderRecord> assign(String tenantId, String orderId, String courierId, Caller by) {
-    return orders.ask(Ids.entityId(tenantId, orderId),
-        (ActorRef<StatusReply<OrderRecord>> r) -> new Order.Assign(courierId, by, r));
+    return get(tenantId, orderId, by).thenCompose(order -> {
+      if (!OrderRules.mayAssign(by)) {
+        throw new OrderForbidden("only the tenant assigns couriers by hand");
+      }
+      return couriers.takeOrder(tenantId, courierId, orderId, order.pickup(), order.dropoff());
+    }).thenCompose(taken -> orders.ask(Ids.entityId(tenantId, orderId),
+            (ActorRef<StatusReply<OrderRecord>> r) -> new Order.Assign(courierId, by, r))
+        .whenComplete((assigned, failure) -> {
+          // only a definite refusal; after a timeout the order may well have taken the courier
+          if (failure instanceof StatusReply.ErrorMessage || (failure != null
+              && failure.getCause() instanceof StatusReply.ErrorMessage)) {
+            couriers.release(tenantId, courierId, orderId, "refused");
+          }
+        }));
+  }
+
+  /** The caller may see the order but not do this. */
+  public static final class OrderForbidden extends RuntimeException {
+    OrderForbidden(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** An event of an order with its sequence number. */

@@ -66,6 +66,9 @@ public final class ErrorHandling extends AllDirectives {
       return json.problem(Problem.validation(
           List.of(new Problem.FieldError(reused.field(), "was already used with a different request"))));
     }
+    if (t instanceof OrderService.OrderForbidden forbidden) {
+      return json.problem(Problem.of(403, forbidden.getMessage()));
+    }
     if (t instanceof OrderService.OrderConflict conflict) {
       return json.problem(Problem.of(409, conflict.getMessage()));
     }

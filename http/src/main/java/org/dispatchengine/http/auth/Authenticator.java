@@ -33,6 +33,15 @@ public final class Authenticator extends AllDirectives {
     return optionalHeaderValueByName("Authorization", header -> inner.apply(authenticate(header)));
   }
 
+  /**
+   * For WebSocket upgrades: the bearer header, or a {@code token} query parameter, since browsers cannot set headers
+   * on a WebSocket.
+   */
+  public Route authenticatedUpgrade(Function<Principal, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> parameterOptional("token", token ->
+        inner.apply(header.isPresent() || token.isEmpty() ? authenticate(header) : authenticate(token.get()))));
+  }
+
   /** Only the platform operator may pass. */
   public Route platformOnly(Function<Principal, Route> inner) {
     return authenticated(principal -> {

@@ -66,12 +66,14 @@ public final class OrderRoutes extends ApiDirectives {
 
   public record OrderView(String id, String kind, String status, String customerId, String storeId, Place pickup,
       Place dropoff, String zoneId, BigDecimal fee, String courierId, AssignmentView assignment, List<Item> items,
-      String notes, String externalRef, Proof proof, String reason, long seq, Instant createdAt, Instant updatedAt) {
+      String notes, String externalRef, Proof proof, String reason, Instant arrivedAtPickup, Instant arrivedAtDropoff,
+      long seq, Instant createdAt, Instant updatedAt) {
     static OrderView of(OrderRecord o) {
       return new OrderView(o.orderId(), o.kind().wireName(), o.status().wireName(), o.customerId(), o.storeId(),
           o.pickup(), o.dropoff(), o.zoneId(), o.fee(), o.courierId(),
           new AssignmentView(o.assignmentState().wireName(), o.assignmentAttempts()), o.items(), o.notes(),
-          o.externalRef(), o.proof(), o.reason(), o.revision(), o.createdAt(), o.updatedAt());
+          o.externalRef(), o.proof(), o.reason(), o.arrivedAtPickup(), o.arrivedAtDropoff(), o.revision(),
+          o.createdAt(), o.updatedAt());
     }
   }
 

@@ -30,53 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Zones, stores and orders over a real port, run against each database by its subclasses. */
-abstract class OrderFlowContract {
-  static final String CITY = "{\"type\":\"Polygon\",\"coordinates\":[[[13.0,52.3],[13.8,52.3],[13.8,52.7],[13.0,52.7],[13.0,52.3]]]}";
-  static final String DROPOFF = "{\"lat\":52.50,\"lon\":13.45,\"address\":\"Somewhere 1\"}";
-
-  abstract RunningNode node();
-
-  /** A tenant with a zone "city", a store "s1" and a way to mint its tokens. */
-  record TestTenant(RunningNode node, String id, String key) {
-    String token(String role, String subject) {
-      return node.mintToken(key, role, subject);
-    }
-
-    String storeToken(String subject, String storeId) {
-      Reply minted = node.post("/v1/tokens", key,
-          "{\"subject\":\"" + subject + "\",\"role\":\"store\",\"storeId\":\"" + storeId + "\"}");
-      return minted.json().get("token").asText();
-    }
-  }
-
-  TestTenant tenant(String id) {
-    String key = node().createTenant(id);
-    assertEquals(200, node().send(put("/v1/zones/city", key,
-        "{\"name\":\"City\",\"area\":" + CITY + ",\"fee\":{\"base\":3.5,\"perKm\":1.2,\"minimum\":5}}")).status());
-    assertEquals(200, node().send(put("/v1/stores/s1", key,
-        "{\"name\":\"Mitte\",\"location\":{\"lat\":52.52,\"lon\":13.405},\"categories\":[\"pizza\"]}")).status());
-    return new TestTenant(node(), id, key);
-  }
-
-  HttpRequest.Builder put(String path, String credential, String json) {
-    return node().request(path, credential).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(json));
-  }
-
-  Reply createOrder(String credential, String idempotencyKey, String body) {
-    HttpRequest.Builder request = node().request("/v1/orders", credential).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (idempotencyKey != null) {
-      request.header("Idempotency-Key", idempotencyKey);
-    }
-    return node().send(request);
-  }
-
-  static String pizza(String customerId) {
-    return "{\"storeId\":\"s1\",\"dropoff\":" + DROPOFF + ",\"customerId\":\"" + customerId
-        + "\",\"items\":[{\"name\":\"Pizza\",\"quantity\":2}]}";
-  }
-
+abstract class OrderFlowContract extends FlowSupport {
   private static void assertProblem(Reply reply, int status) {
     assertEquals(status, reply.status(), reply.toString());
     assertEquals("application/problem+json", reply.contentType(), reply.toString());
@@ -325,6 +279,7 @@ abstract class OrderFlowContract {
     assertEquals("order " + id + " is accepted; it cannot become picked_up", tooEarly.json().get("detail").asText());
     assertEquals("ready", node().post(path + "/ready", store, null).json().get("status").asText());
     assertProblem(node().get(path, courier), 404);
+    onlineCourier(t, "k1", 1);
     assertEquals("k1", node().post(path + "/assign", t.key(), "{\"courierId\":\"k1\"}").json().get("courierId").asText());
     assertEquals("assigned", node().get(path, courier).json().get("assignment").get("state").asText());
     assertProblem(node().get(path, t.token("courier", "k2")), 404);
@@ -388,6 +343,7 @@ abstract class OrderFlowContract {
     assertEquals(5.0, created.json().get("fee").asDouble(), "no distance: the zone's minimum");
     String path = "/v1/orders/" + created.json().get("id").asText();
     node().post(path + "/accept", t.key(), null);
+    onlineCourier(t, "tech-1", 1);
     node().post(path + "/assign", t.key(), "{\"courierId\":\"tech-1\"}");
     assertProblem(node().post(path + "/pickup", t.token("courier", "tech-1"), null), 409);
     assertEquals("delivered", node().post(path + "/deliver", t.token("courier", "tech-1"), null).json().get("status").asText());

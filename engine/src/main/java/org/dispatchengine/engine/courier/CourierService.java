@@ -1,0 +1,67 @@
+package org.dispatchengine.engine.courier;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+import org.dispatchengine.engine.EntityAsk;
+import org.dispatchengine.engine.Ids;
+import org.dispatchengine.engine.geo.Place;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/** The commands of the {@link Courier} entity as asynchronous calls. */
+public final class CourierService {
+  private final EntityAsk<Courier.Command> couriers;
+  private final ClusterSharding sharding;
+
+  public CourierService(ActorSystem<?> system, Duration askTimeout) {
+    this.couriers = new EntityAsk<>(system, Courier.ENTITY_KEY, askTimeout);
+    this.sharding = ClusterSharding.get(system);
+  }
+
+  public CompletionStage<Courier.CourierStatus> define(String tenantId, String courierId, CourierProfile profile) {
+    return ask(tenantId, courierId, r -> new Courier.Define(profile, r));
+  }
+
+  public CompletionStage<Courier.CourierStatus> get(String tenantId, String courierId) {
+    return ask(tenantId, courierId, Courier.Get::new);
+  }
+
+  public CompletionStage<Courier.CourierStatus> setShift(String tenantId, String courierId, boolean online) {
+    return ask(tenantId, courierId, r -> new Courier.SetShift(online, r));
+  }
+
+  public CompletionStage<Courier.CourierStatus> setBlocked(String tenantId, String courierId, boolean blocked) {
+    return ask(tenantId, courierId, r -> new Courier.SetBlocked(blocked, r));
+  }
+
+  public CompletionStage<Courier.CourierStatus> takeOrder(String tenantId, String courierId, String orderId,
+      Place pickup, Place dropoff) {
+    return ask(tenantId, courierId, r -> new Courier.TakeOrder(orderId, pickup, dropoff, r));
+  }
+
+  /** Reports a position and waits for the verdict (HTTP); fails when the courier does not exist. */
+  public CompletionStage<Courier.LocationOutcome> report(String tenantId, String courierId, Fix fix) {
+    return couriers.ask(Ids.entityId(tenantId, courierId),
+        (ActorRef<StatusReply<Courier.LocationOutcome>> r) -> new Courier.ReportLocation(fix, r));
+  }
+
+  /** Reports a position without waiting (sockets): the hot path sends one message and nothing comes back. */
+  public void tell(String tenantId, String courierId, Fix fix) {
+    sharding.entityRefFor(Courier.ENTITY_KEY, Ids.entityId(tenantId, courierId))
+        .tell(new Courier.ReportLocation(fix, null));
+  }
+
+  public void release(String tenantId, String courierId, String orderId, String reason) {
+    sharding.entityRefFor(Courier.ENTITY_KEY, Ids.entityId(tenantId, courierId))
+        .tell(new Courier.ReleaseOrder(orderId, reason));
+  }
+
+  private CompletionStage<Courier.CourierStatus> ask(String tenantId, String courierId,
+      Function<ActorRef<StatusReply<Courier.CourierStatus>>, Courier.Command> command) {
+    return couriers.ask(Ids.entityId(tenantId, courierId), command);
+  }
+}

@@ -1,0 +1,59 @@
+package org.dispatchengine.http.routes;
+
+import org.dispatchengine.engine.courier.Fix;
+import org.dispatchengine.engine.geo.LatLon;
+import org.dispatchengine.http.api.JsonFields;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads a position report, as REST and WebSocket clients send it: {@code lat, lon, accuracy?, speed?, heading?, at?}. */
+public final class LocationInput {
+  public static final Set<String> FIELDS = Set.of("lat", "lon", "accuracy", "speed", "heading", "at");
+  /** A device clock may run ahead by this much; anything later is refused. */
+  static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(2);
+
+  private LocationInput() {}
+
+  /** The fix, or null with the problems recorded in {@code fields}; {@code at} defaults to now. */
+  public static Fix read(JsonFields fields, Clock clock) {
+    BigDecimal lat = fields.requiredDecimal("lat", BigDecimal.valueOf(-90), BigDecimal.valueOf(90));
+    BigDecimal lon = fields.requiredDecimal("lon", BigDecimal.valueOf(-180), BigDecimal.valueOf(180));
+    Double accuracy = decimal(fields, "accuracy", 100_000);
+    Double speed = decimal(fields, "speed", 200);
+    Double heading = decimal(fields, "heading", 360);
+    Instant at = fields.optionalText("at", 40).map(text -> instant(fields, text, clock)).orElse(clock.instant());
+    return lat == null || lon == null || at == null
+        ? null
+        : new Fix(lat.doubleValue(), lon.doubleValue(), accuracy, speed, heading, at);
+  }
+
+  private static Double decimal(JsonFields fields, String field, double max) {
+    return fields.optionalDecimal(field, BigDecimal.ZERO, BigDecimal.valueOf(max)).map(BigDecimal::doubleValue)
+        .orElse(null);
+  }
+
+  private static Instant instant(JsonFields fields, String text, Clock clock) {
+    try {
+      Instant at = Instant.parse(text);
+      if (at.isAfter(clock.instant().plus(FUTURE_TOLERANCE))) {
+        fields.error("at", "is in the future");
+        return null;
+      }
+      return at;
+    } catch (DateTimeParseException e) {
+      fields.error("at", "must be an ISO-8601 instant such as 2026-11-22T10:15:30Z");
+      return null;
+    }
+  }
+
+  /** Whether a position is on the map at all; for decoders that do not go through {@link JsonFields}. */
+  static Optional<LatLon> position(double lat, double lon) {
+    return LatLon.isValid(lat, lon) ? Optional.of(new LatLon(lat, lon)) : Optional.empty();
+  }
+}

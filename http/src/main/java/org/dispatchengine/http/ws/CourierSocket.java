@@ -1,0 +1,307 @@
+package org.dispatchengine.http.ws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.StreamLimitReachedException;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import org.apache.pekko.util.ByteString;
+import org.dispatchengine.engine.Role;
+import org.dispatchengine.engine.courier.CourierNotice;
+import org.dispatchengine.engine.courier.CourierService;
+import org.dispatchengine.engine.courier.Fix;
+import org.dispatchengine.engine.live.ClusterLiveUpdates;
+import org.dispatchengine.engine.live.LiveUpdates;
+import org.dispatchengine.http.api.Endpoint;
+import org.dispatchengine.http.api.Json;
+import org.dispatchengine.http.api.JsonFields;
+import org.dispatchengine.http.api.Problem;
+import org.dispatchengine.http.api.ProblemException;
+import org.dispatchengine.http.auth.Authenticator;
+import org.dispatchengine.http.auth.Principal;
+import org.dispatchengine.http.routes.LocationInput;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * {@code /v1/ws/courier}: a courier's app streams its position and receives what concerns it.
+ *
+ * <ul>
+ *   <li>The courier token is checked at the upgrade (header, or {@code ?token=} for browsers, whose {@code Origin}
+ *       must be on the allow-list); a refused upgrade is an ordinary problem response.
+ *   <li>In: {@code location} frames, told to the courier entity without waiting; at most the configured rate per
+ *       connection, the excess is dropped and counted. A bad frame gets an {@code error} frame and the socket stays
+ *       open; a frame over the size limit, or silence past the idle timeout, closes it after an {@code error} frame.
+ *   <li>Out: {@code assigned} and {@code unassigned} notices and error frames, through a bounded buffer: a reader too
+ *       slow to take them loses its connection, never the courier entity's time or other sockets' memory.
+ *   <li>One connection per courier: when a new one opens (on any node), older ones close.
+ * </ul>
+ */
+public final class CourierSocket extends AllDirectives {
+
+  /** Connection limits, under {@code dispatch.couriers.socket}. */
+  public record Settings(int maxFrameBytes, double maxReportsPerSecond, Duration idleTimeout, int outboundBuffer,
+      List<String> allowedOrigins) {}
+
+  private static final Set<String> LOCATION_FIELDS = with(LocationInput.FIELDS, "type");
+
+  private final ActorSystem<?> system;
+  private final Json json;
+  private final Authenticator auth;
+  private final CourierService couriers;
+  private final ClusterLiveUpdates live;
+  private final Settings settings;
+  private final Clock clock;
+  private final Counter reports;
+  private final Counter rateDropped;
+  private final Counter refusedFrames;
+
+  public CourierSocket(ActorSystem<?> system, Json json, Authenticator auth, CourierService couriers,
+      ClusterLiveUpdates live, Settings settings, Clock clock, MeterRegistry registry) {
+    this.system = system;
+    this.json = json;
+    this.auth = auth;
+    this.couriers = couriers;
+    this.live = live;
+    this.settings = settings;
+    this.clock = clock;
+    this.reports = Counter.builder("dispatch.courier.socket.reports")
+        .description("Location frames passed on to couriers").register(registry);
+    this.rateDropped = Counter.builder("dispatch.courier.socket.dropped")
+        .description("Location frames dropped because a connection sent faster than allowed").register(registry);
+    this.refusedFrames = Counter.builder("dispatch.courier.socket.refused")
+        .description("Frames answered with an error frame").register(registry);
+  }
+
+  private static Set<String> with(Set<String> fields, String extra) {
+    Set<String> all = new HashSet<>(fields);
+    all.add(extra);
+    return Set.copyOf(all);
+  }
+
+  public List<Endpoint> endpoints() {
+    return List.of(Endpoint.of(HttpMethods.GET, "/v1/ws/courier", p -> auth.authenticatedUpgrade(this::upgrade)));
+  }
+
+  private Route upgrade(Principal principal) {
+    if (principal.role() != Role.COURIER) {
+      throw ProblemException.of(403, "The courier socket takes courier tokens");
+    }
+    return optionalHeaderValueByName("Origin", origin -> {
+      if (origin.isPresent() && !settings.allowedOrigins().contains(origin.get())) {
+        throw ProblemException.of(403, "Origin " + origin.get() + " is not allowed");
+      }
+      return onSuccess(couriers.get(principal.tenantId(), principal.subject()),
+          courier -> handleWebSocketMessages(connection(principal.tenantId(), principal.subject())));
+    });
+  }
+
+  // ---- one connection
+
+  /** What the outbound side sends: a text frame, or the end of the connection. */
+  private sealed interface Out {}
+
+  private record Frame(String text) implements Out {}
+
+  private enum Close implements Out { INSTANCE }
+
+  /** The inbound side finished: the client closed, or {@code closing} says why the server closes. */
+  private record InboundEnded(Optional<String> closing) {}
+
+  private record ErrorFrame(String type, String title, String detail) {
+    ErrorFrame(String title, String detail) {
+      this("error", title, detail);
+    }
+  }
+
+  private record NoticeFrame(String type, String orderId, String reason) {}
+
+  private Flow<Message, Message, NotUsed> connection(String tenantId, String courierId) {
+    String connectionId = UUID.randomUUID().toString();
+    Pair<ActorRef<Out>, Source<Message, NotUsed>> outbound = ActorSource.<Out>actorRef(
+            out -> out == Close.INSTANCE, out -> Optional.empty(), settings.outboundBuffer(), OverflowStrategy.fail())
+        .collectType(Frame.class)
+        .<Message>map(frame -> TextMessage.create(frame.text()))
+        .preMaterialize(system);
+    ActorRef<Object> connection = system.systemActorOf(
+        connectionBehavior(tenantId, courierId, connectionId, outbound.first()),
+        "courier-socket-" + connectionId, Props.empty());
+
+    RateLimiter limiter = new RateLimiter(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2,
+        System.nanoTime());
+    Sink<Message, NotUsed> inbound = Flow.<Message>create()
+        .idleTimeout(settings.idleTimeout())
+        .mapAsync(1, this::text)
+        .watchTermination((mat, done) -> {
+          done.whenComplete((ok, failure) -> connection.tell(new InboundEnded(Optional.ofNullable(failure)
+              .map(this::closingFrame))));
+          return mat;
+        })
+        .to(Sink.foreach(text -> text.ifPresent(frame -> handle(tenantId, courierId, frame, limiter, connection))));
+    return Flow.fromSinkAndSourceCoupled(inbound, outbound.second());
+  }
+
+  private Behavior<Object> connectionBehavior(String tenantId, String courierId, String connectionId,
+      ActorRef<Out> out) {
+    String topic = LiveUpdates.courierTopic(tenantId, courierId);
+    return Behaviors.setup(ctx -> {
+      live.subscribe(topic, Adapter.toClassic(ctx.getSelf()));
+      return Behaviors.receive(Object.class)
+          .onMessage(DistributedPubSubMediator.SubscribeAck.class, ack -> {
+            live.publish(topic, new SocketOpened(connectionId));
+            return Behaviors.same();
+          })
+          .onMessage(SocketOpened.class, opened -> {
+            if (opened.connectionId().equals(connectionId)) {
+              return Behaviors.same();
+            }
+            out.tell(frame(new ErrorFrame("Replaced", "another connection of this courier took over")));
+            out.tell(Close.INSTANCE);
+            return Behaviors.stopped();
+          })
+          .onMessage(CourierNotice.class, notice -> {
+            out.tell(frame(new NoticeFrame(notice.type(), notice.orderId(), notice.reason())));
+            return Behaviors.same();
+          })
+          .onMessage(Frame.class, frame -> {
+            out.tell(frame);
+            return Behaviors.same();
+          })
+          .onMessage(InboundEnded.class, ended -> {
+            ended.closing().ifPresent(text -> out.tell(new Frame(text)));
+            out.tell(Close.INSTANCE);
+            return Behaviors.stopped();
+          })
+          .build();
+    });
+  }
+
+  /** The text of a frame, or empty (binary frames are drained and answered); too large fails the stream. */
+  private CompletionStage<Optional<String>> text(Message message) {
+    int max = settings.maxFrameBytes();
+    if (message.isText()) {
+      TextMessage text = message.asTextMessage();
+      if (text.isStrict()) {
+        String strict = text.getStrictText();
+        return strict.getBytes(StandardCharsets.UTF_8).length > max
+            ? CompletableFuture.failedFuture(new StreamLimitReachedException(max))
+            : CompletableFuture.completedFuture(Optional.of(strict));
+      }
+      return text.getStreamedText()
+          .limitWeighted(max, part -> (long) part.getBytes(StandardCharsets.UTF_8).length)
+          .runFold(new StringBuilder(), StringBuilder::append, system)
+          .thenApply(builder -> Optional.of(builder.toString()));
+    }
+    return message.asBinaryMessage().getStreamedData()
+        .limitWeighted(max, bytes -> (long) bytes.size())
+        .runWith(Sink.ignore(), system)
+        .thenApply(done -> Optional.of("\u0000binary"));
+  }
+
+  private String closingFrame(Throwable failure) {
+    Throwable cause = failure.getCause() != null && !(failure instanceof TimeoutException) ? failure.getCause() : failure;
+    if (failure instanceof StreamLimitReachedException || cause instanceof StreamLimitReachedException) {
+      refusedFrames.increment();
+      return frameText(new ErrorFrame("Frame too large",
+          "frames are limited to " + settings.maxFrameBytes() + " bytes; closing the connection"));
+    }
+    if (failure instanceof TimeoutException || cause instanceof TimeoutException) {
+      return frameText(new ErrorFrame("Idle", "nothing received for " + settings.idleTimeout().toSeconds()
+          + " s; closing the connection"));
+    }
+    return frameText(new ErrorFrame("Closing", "the connection failed"));
+  }
+
+  private void handle(String tenantId, String courierId, String text, RateLimiter limiter, ActorRef<Object> connection) {
+    if (text.equals("\u0000binary")) {
+      refuse(connection, "Binary frame", "frames are JSON text");
+      return;
+    }
+    JsonNode frame;
+    try {
+      frame = json.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      refuse(connection, "Malformed JSON", e.getOriginalMessage());
+      return;
+    }
+    if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+      refuse(connection, "Invalid frame", "a frame is a JSON object with a type");
+      return;
+    }
+    switch (frame.get("type").textValue()) {
+      case "location" -> location(tenantId, courierId, frame, limiter, connection);
+      case "offer.accept", "offer.decline" ->
+          refuse(connection, "No such offer", "offer " + frame.path("offerId").asText("") + " is not open");
+      default -> refuse(connection, "Unknown type", "frame type " + frame.get("type").textValue() + " is not known");
+    }
+  }
+
+  private void location(String tenantId, String courierId, JsonNode frame, RateLimiter limiter,
+      ActorRef<Object> connection) {
+    Fix fix;
+    try {
+      JsonFields fields = JsonFields.of(frame, LOCATION_FIELDS);
+      fix = LocationInput.read(fields, clock);
+      fields.validate();
+    } catch (ProblemException e) {
+      Problem problem = e.problem();
+      refuse(connection, "Invalid location", problem.errors().stream()
+          .map(error -> error.field() + " " + error.message()).collect(Collectors.joining("; ")));
+      return;
+    }
+    if (!limiter.tryAcquire(System.nanoTime())) {
+      rateDropped.increment();
+      return;
+    }
+    reports.increment();
+    couriers.tell(tenantId, courierId, fix);
+  }
+
+  private void refuse(ActorRef<Object> connection, String title, String detail) {
+    refusedFrames.increment();
+    connection.tell(frame(new ErrorFrame(title, detail)));
+  }
+
+  private Frame frame(Object body) {
+    return new Frame(frameText(body));
+  }
+
+  private String frameText(Object body) {
+    try {
+      return json.mapper().writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
