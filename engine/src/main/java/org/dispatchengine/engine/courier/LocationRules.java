@@ -46,9 +46,15 @@ public final class LocationRules {
         : Verdict.SUSPECT;
   }
 
+  /** Whether the move fits the speed limit, given that each fix may be off by its reported accuracy. */
   private static boolean plausible(Fix from, Fix to, double maxSpeed) {
     double seconds = Duration.between(from.at(), to.at()).toMillis() / 1000.0;
-    return from.point().metersTo(to.point()) <= maxSpeed * seconds;
+    double uncertainty = accuracy(from) + accuracy(to);
+    return from.point().metersTo(to.point()) - uncertainty <= maxSpeed * seconds;
+  }
+
+  private static double accuracy(Fix fix) {
+    return fix.accuracy() == null ? 0 : fix.accuracy();
   }
 
   /** Whether {@code fix} goes into the persisted track after {@code lastSample} (null: nothing sampled yet). */

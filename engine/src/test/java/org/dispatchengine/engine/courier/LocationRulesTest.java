@@ -45,6 +45,15 @@ class LocationRulesTest {
   }
 
   @Test
+  void reportedAccuracyWidensWhatIsPlausible() {
+    Fix trusted = new Fix(52.5, 13.4, 40.0, null, null, T0);
+    Fix jitter = new Fix(52.5 + 100 / 111_195.0, 13.4, 40.0, null, null, T0.plusMillis(300));
+    assertEquals(TRUST, LocationRules.judge(trusted, null, jitter, MAX), "100 m of which 80 m may be GPS error");
+    Fix precise = new Fix(52.5 + 100 / 111_195.0, 13.4, 1.0, null, null, T0.plusMillis(300));
+    assertEquals(SUSPECT, LocationRules.judge(new Fix(52.5, 13.4, 1.0, null, null, T0), null, precise, MAX));
+  }
+
+  @Test
   void samplesByTimeOrDistance() {
     Fix sample = fix(0, 0);
     assertTrue(LocationRules.shouldSample(null, fix(0, 0), SETTINGS));

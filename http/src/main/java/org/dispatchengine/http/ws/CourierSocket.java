@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -129,15 +130,18 @@ public final class CourierSocket extends AllDirectives {
 
   // ---- one connection
 
-  /** What the outbound side sends: a text frame, or the end of the connection. */
-  private sealed interface Out {}
+  /**
+   * What the outbound side sends: a text frame, or the end of the connection. Like every message between the parts
+   * of one connection, it never leaves this node.
+   */
+  private sealed interface Out extends NoSerializationVerificationNeeded {}
 
   private record Frame(String text) implements Out {}
 
   private enum Close implements Out { INSTANCE }
 
   /** The inbound side finished: the client closed, or {@code closing} says why the server closes. */
-  private record InboundEnded(Optional<String> closing) {}
+  private record InboundEnded(Optional<String> closing) implements NoSerializationVerificationNeeded {}
 
   private record ErrorFrame(String type, String title, String detail) {
     ErrorFrame(String title, String detail) {
@@ -169,7 +173,8 @@ public final class CourierSocket extends AllDirectives {
           return mat;
         })
         .to(Sink.foreach(text -> text.ifPresent(frame -> handle(tenantId, courierId, frame, limiter, connection))));
-    return Flow.fromSinkAndSourceCoupled(inbound, outbound.second());
+    // not coupled: when the inbound side ends, the connection actor still says why before it ends the outbound side
+    return Flow.fromSinkAndSource(inbound, outbound.second());
   }
 
   private Behavior<Object> connectionBehavior(String tenantId, String courierId, String connectionId,

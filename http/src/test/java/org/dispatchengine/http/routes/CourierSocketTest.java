@@ -1,0 +1,187 @@
+package org.dispatchengine.http.routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dispatchengine.http.testing.NodeExtension;
+import org.dispatchengine.http.testing.RunningNode;
+import org.dispatchengine.http.testing.WsClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The courier socket with a real WebSocket client over a real port. */
+class CourierSocketTest extends FlowSupport {
+  @RegisterExtension
+  static final NodeExtension NODE = NodeExtension.onH2(Map.of(
+      "dispatch.couriers.socket.max-reports-per-second", 5,
+      "dispatch.couriers.socket.allowed-origins", "https://app.example",
+      "dispatch.couriers.socket.idle-timeout", "3s"));
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Override
+  RunningNode node() {
+    return NODE.node();
+  }
+
+  private URI socket(String query) {
+    return URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/courier" + query);
+  }
+
+  /** A location frame with the device's own timestamp, {@code secondsAgo} seconds ago. */
+  private static String location(double lat, double lon, int secondsAgo) {
+    return "{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"at\":\""
+        + java.time.Instant.now().minusSeconds(secondsAgo) + "\"}";
+  }
+
+  private WsClient connect(String token) {
+    return WsClient.connect(socket(""), Map.of("Authorization", "Bearer " + token));
+  }
+
+  private static JsonNode json(String frame) throws Exception {
+    return MAPPER.readTree(frame);
+  }
+
+  private static int refusedUpgrade(Runnable connect) {
+    CompletionException failure = assertThrows(CompletionException.class, connect::run);
+    WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
+    return handshake.getResponse().statusCode();
+  }
+
+  private JsonNode awaitLocation(TestTenant t, String courierId, double lat) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    JsonNode courier = node().get("/v1/couriers/" + courierId, t.key()).json();
+    while (courier.path("location").path("lat").asDouble() != lat && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25));
+      courier = node().get("/v1/couriers/" + courierId, t.key()).json();
+    }
+    assertEquals(lat, courier.path("location").path("lat").asDouble(), courier.toString());
+    return courier;
+  }
+
+  @Test
+  void theUpgradeIsAuthenticated() {
+    TestTenant t = tenant("ws-a");
+    onlineCourier(t, "k1", 1);
+    assertEquals(401, refusedUpgrade(() -> WsClient.connect(socket(""), Map.of())));
+    assertEquals(401, refusedUpgrade(() -> connect("not-a-token")));
+    assertEquals(403, refusedUpgrade(() -> connect(t.token("customer", "c1"))));
+    assertEquals(404, refusedUpgrade(() -> connect(t.token("courier", "ghost"))));
+    assertEquals(403, refusedUpgrade(() -> WsClient.connect(socket("?token=" + t.token("courier", "k1")),
+        Map.of("Origin", "https://evil.example"))));
+    WsClient browser = WsClient.connect(socket("?token=" + t.token("courier", "k1")),
+        Map.of("Origin", "https://app.example"));
+    browser.close();
+  }
+
+  @Test
+  void locationFramesMoveTheCourierAndBadFramesAreAnsweredWithoutClosing() throws Exception {
+    TestTenant t = tenant("ws-b");
+    onlineCourier(t, "k1", 1);
+    WsClient kim = connect(t.token("courier", "k1"));
+    kim.send("{\"type\":\"location\",\"lat\":52.51,\"lon\":13.41,\"speed\":3,\"at\":\""
+        + java.time.Instant.now().minusSeconds(30) + "\"}");
+    awaitLocation(t, "k1", 52.51);
+
+    kim.send("{not json");
+    assertEquals("Malformed JSON", json(kim.next()).get("title").asText());
+    kim.send("{\"type\":\"teleport\"}");
+    assertEquals("Unknown type", json(kim.next()).get("title").asText());
+    kim.send("{\"type\":\"location\",\"lat\":95,\"lon\":13.41}");
+    JsonNode invalid = json(kim.next());
+    assertEquals("Invalid location", invalid.get("title").asText());
+    assertTrue(invalid.get("detail").asText().startsWith("lat "), invalid.toString());
+    kim.send("[1,2]");
+    assertEquals("Invalid frame", json(kim.next()).get("title").asText());
+
+    kim.send(location(52.5101, 13.41, 0));
+    awaitLocation(t, "k1", 52.5101);
+    assertFalse(kim.isClosed());
+    kim.close();
+  }
+
+  @Test
+  void anOversizedFrameClosesTheSocket() throws Exception {
+    TestTenant t = tenant("ws-c");
+    onlineCourier(t, "k1", 1);
+    WsClient kim = connect(t.token("courier", "k1"));
+    kim.send("{\"type\":\"location\",\"lat\":1,\"lon\":1,\"pad\":\"" + "x".repeat(17_000) + "\"}");
+    JsonNode error = json(kim.next());
+    assertEquals("Frame too large", error.get("title").asText());
+    assertEquals(1000, kim.closeCode());
+  }
+
+  @Test
+  void aSilentConnectionIsClosed() throws Exception {
+    TestTenant t = tenant("ws-g");
+    onlineCourier(t, "k1", 1);
+    WsClient kim = connect(t.token("courier", "k1"));
+    JsonNode idle = json(kim.next());
+    assertEquals("Idle", idle.get("title").asText());
+    assertEquals(1000, kim.closeCode());
+  }
+
+  @Test
+  void aNewConnectionReplacesTheOldOne() throws Exception {
+    TestTenant t = tenant("ws-d");
+    onlineCourier(t, "k1", 1);
+    WsClient first = connect(t.token("courier", "k1"));
+    first.send(location(52.5, 13.4, 30));
+    awaitLocation(t, "k1", 52.5);
+    WsClient second = connect(t.token("courier", "k1"));
+    assertEquals("Replaced", json(first.next()).get("title").asText());
+    first.closeCode();
+    second.send(location(52.5001, 13.4, 0));
+    awaitLocation(t, "k1", 52.5001);
+    assertNull(second.poll(200), "the newest connection stays");
+    second.close();
+  }
+
+  @Test
+  void assignmentsArePushedToTheCourier() throws Exception {
+    TestTenant t = tenant("ws-e");
+    onlineCourier(t, "k1", 1);
+    WsClient kim = connect(t.token("courier", "k1"));
+    kim.send("{\"type\":\"location\",\"lat\":52.5,\"lon\":13.4}");
+    awaitLocation(t, "k1", 52.5);
+    String id = createOrder(t.key(), "a", pizza("c1")).json().get("id").asText();
+    node().post("/v1/orders/" + id + "/assign", t.key(), "{\"courierId\":\"k1\"}");
+    JsonNode assigned = json(kim.next());
+    assertEquals("assigned", assigned.get("type").asText());
+    assertEquals(id, assigned.get("orderId").asText());
+    node().post("/v1/orders/" + id + "/cancel", t.key(), "{\"reason\":\"shop closed\"}");
+    JsonNode unassigned = json(kim.next());
+    assertEquals("unassigned", unassigned.get("type").asText());
+    assertEquals("cancelled", unassigned.get("reason").asText());
+    kim.close();
+  }
+
+  @Test
+  void aFloodIsThrottledNotBuffered() throws Exception {
+    TestTenant t = tenant("ws-f");
+    onlineCourier(t, "k1", 1);
+    WsClient kim = connect(t.token("courier", "k1"));
+    for (int i = 1; i <= 60; i++) {
+      kim.send("{\"type\":\"location\",\"lat\":" + (52 + i / 100_000.0) + ",\"lon\":13.4}");
+    }
+    kim.send("{\"type\":\"teleport\"}");
+    assertEquals("Unknown type", json(kim.next()).get("title").asText(), "the socket still answers at once");
+    String metrics = node().get("/metrics", null).raw().body();
+    double dropped = metrics.lines().filter(l -> l.startsWith("dispatch_courier_socket_dropped_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    assertTrue(dropped >= 40, "a burst of 10 passes, the rest of 60 is dropped: " + dropped);
+    kim.close();
+  }
+}
