@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.dispatchengine.engine.tenant.TenantDirectory;
 import org.dispatchengine.http.api.Router;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.StreamSupport;
@@ -53,6 +54,21 @@ public final class Metrics extends AllDirectives {
     Gauge.builder("dispatch.tenants", directory, TenantDirectory::size)
         .description("Tenants known to this node")
         .register(registry);
+  }
+
+  /**
+   * Times reports from arrival on this node to publication, with percentiles computed here (exported as quantiles),
+   * so the benchmark can read the p99 from {@code /metrics}.
+   */
+  public org.dispatchengine.engine.courier.Courier.PublishTimer courierPublishTimer() {
+    Timer timer = Timer.builder("dispatch.courier.report.publish")
+        .description("From a location frame received to its publication")
+        .publishPercentiles(0.5, 0.99, 0.999)
+        // percentiles over roughly the last 30 s: what a dashboard or a benchmark's steady phase wants
+        .distributionStatisticExpiry(Duration.ofSeconds(30))
+        .distributionStatisticBufferLength(3)
+        .register(registry);
+    return nanos -> timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   public io.micrometer.core.instrument.MeterRegistry registry() {

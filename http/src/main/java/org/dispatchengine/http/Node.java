@@ -18,6 +18,7 @@ import org.dispatchengine.engine.ClusterLinks;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierService;
 import org.dispatchengine.engine.courier.LocationRules;
+import org.dispatchengine.engine.courier.SampleBudget;
 import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.order.KeyClaim;
 import org.dispatchengine.engine.order.Order;
@@ -128,10 +129,13 @@ public final class Node {
       zones.start(system, settings.askTimeout());
       Definitions<StoreSpec> stores = new Definitions<>(SetupKind.STORE);
       stores.start(system, settings.askTimeout());
+      Metrics metrics = new Metrics(system, directory);
       ClusterLiveUpdates live = new ClusterLiveUpdates(system);
       ClusterLinks links = new ClusterLinks(system);
       Order.init(system, live, links);
-      Courier.init(system, locationSettings(full), live, links);
+      Courier.init(system, locationSettings(full),
+          new SampleBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second")), live, links,
+          metrics.courierPublishTimer());
       CourierService couriers = new CourierService(system, settings.askTimeout());
       Duration claimRetention = full.getDuration("dispatch.engine.orders.idempotency-retention");
       KeyClaim.init(system, claimRetention);
@@ -141,7 +145,6 @@ public final class Node {
       Json json = new Json(system);
       UserTokens userTokens = new UserTokens(settings.tokens(), Clock.systemUTC());
       Authenticator auth = new Authenticator(directory, userTokens, settings.adminToken());
-      Metrics metrics = new Metrics(system, directory);
 
       List<Endpoint> endpoints = new ArrayList<>();
       endpoints.addAll(new OperationsRoutes(system, json, database, metrics,
@@ -186,7 +189,8 @@ public final class Node {
     List<String> origins = Arrays.stream(c.getString("allowed-origins").split(","))
         .map(String::trim).filter(origin -> !origin.isEmpty()).toList();
     return new CourierSocket.Settings((int) c.getBytes("max-frame-size").longValue(),
-        c.getDouble("max-reports-per-second"), c.getDuration("idle-timeout"), c.getInt("outbound-buffer"), origins);
+        c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"), c.getDuration("idle-timeout"),
+        c.getInt("outbound-buffer"), origins);
   }
 
   /** Deletes expired idempotency claims from the journal now and then, on the blocking dispatcher. */

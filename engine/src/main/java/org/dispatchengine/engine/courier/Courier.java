@@ -3,6 +3,7 @@ package org.dispatchengine.engine.courier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -24,6 +25,7 @@ import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +59,20 @@ public final class Courier
 
   public record SetBlocked(boolean blocked, ActorRef<StatusReply<CourierStatus>> replyTo) implements Command {}
 
-  /** {@code replyTo} may be null: sockets report without waiting for an answer. */
-  public record ReportLocation(Fix fix, ActorRef<StatusReply<LocationOutcome>> replyTo) implements Command {}
+  /**
+   * {@code replyTo} may be null when nobody needs the outcome. {@code receivedNanos} is the
+   * {@code System.nanoTime()} at which this node received the report, for measuring the time to publish; 0 when the
+   * report came from another node (nano times do not compare across JVMs).
+   */
+  public record ReportLocation(Fix fix, long receivedNanos, ActorRef<StatusReply<LocationOutcome>> replyTo)
+      implements Command {}
+
+  /** Told how long a trusted report took from arrival on this node to publication. */
+  public interface PublishTimer {
+    PublishTimer NONE = nanos -> { };
+
+    void published(long nanosSinceReceived);
+  }
 
   public record TakeOrder(String orderId, Place pickup, Place dropoff, ActorRef<StatusReply<CourierStatus>> replyTo)
       implements Command {}
@@ -113,21 +127,24 @@ public final class Courier
     }
   }
 
-  public static void init(ActorSystem<?> system, LocationRules.Settings settings, LiveUpdates live, OrderLink orders) {
+  public static void init(ActorSystem<?> system, LocationRules.Settings settings, SampleBudget samples,
+      LiveUpdates live, OrderLink orders, PublishTimer timer) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), settings, live, orders, Clock.systemUTC())));
+        ctx -> create(ctx.getEntityId(), settings, samples, live, orders, timer, Clock.systemUTC())));
   }
 
-  public static Behavior<Command> create(String entityId, LocationRules.Settings settings, LiveUpdates live,
-      OrderLink orders, Clock clock) {
-    return new Courier(entityId, settings, live, orders, clock);
+  public static Behavior<Command> create(String entityId, LocationRules.Settings settings, SampleBudget samples,
+      LiveUpdates live, OrderLink orders, PublishTimer timer, Clock clock) {
+    return new Courier(entityId, settings, samples, live, orders, timer, clock);
   }
 
   private final String tenantId;
   private final String courierId;
   private final LocationRules.Settings settings;
+  private final SampleBudget samples;
   private final LiveUpdates live;
   private final OrderLink orders;
+  private final PublishTimer timer;
   private final Clock clock;
 
   // the live position: in memory only, see the class comment
@@ -137,14 +154,19 @@ public final class Courier
   private long staleDropped;
   private long suspectFlagged;
 
-  private Courier(String entityId, LocationRules.Settings settings, LiveUpdates live, OrderLink orders, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+  private Courier(String entityId, LocationRules.Settings settings, SampleBudget samples, LiveUpdates live,
+      OrderLink orders, PublishTimer timer, Clock clock) {
+    // a journal that fails a write (overloaded, restarting) restarts the courier after a pause instead of stopping it
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     int separator = entityId.indexOf(Ids.TENANT_SEPARATOR);
     this.tenantId = entityId.substring(0, separator);
     this.courierId = entityId.substring(separator + 1);
     this.settings = settings;
+    this.samples = samples;
     this.live = live;
     this.orders = orders;
+    this.timer = timer;
     this.clock = clock;
   }
 
@@ -251,9 +273,12 @@ public final class Courier
     suspect = null;
     CourierRecord courier = state.courier();
     publish(courier, fix);
+    if (cmd.receivedNanos() != 0) {
+      timer.published(System.nanoTime() - cmd.receivedNanos());
+    }
 
     List<Event> events = new ArrayList<>();
-    if (LocationRules.shouldSample(courier.lastSample(), fix, settings)) {
+    if (LocationRules.shouldSample(courier.lastSample(), fix, settings) && samples.tryTake()) {
       events.add(new TrackSampled(tenantId, courierId, fix));
     }
     for (ActiveOrder order : courier.activeOrders()) {

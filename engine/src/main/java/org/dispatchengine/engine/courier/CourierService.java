@@ -46,13 +46,19 @@ public final class CourierService {
   /** Reports a position and waits for the verdict (HTTP); fails when the courier does not exist. */
   public CompletionStage<Courier.LocationOutcome> report(String tenantId, String courierId, Fix fix) {
     return couriers.ask(Ids.entityId(tenantId, courierId),
-        (ActorRef<StatusReply<Courier.LocationOutcome>> r) -> new Courier.ReportLocation(fix, r));
+        (ActorRef<StatusReply<Courier.LocationOutcome>> r) -> new Courier.ReportLocation(fix, 0, r));
   }
 
-  /** Reports a position without waiting (sockets): the hot path sends one message and nothing comes back. */
-  public void tell(String tenantId, String courierId, Fix fix) {
+  /**
+   * Reports a position without waiting (sockets): the courier answers {@code handled} once it has dealt with it, which
+   * lets the sender bound how many of its reports are under way.
+   *
+   * @param receivedNanos when this node received the report, by {@code System.nanoTime()}
+   */
+  public void tell(String tenantId, String courierId, Fix fix, long receivedNanos,
+      ActorRef<StatusReply<Courier.LocationOutcome>> handled) {
     sharding.entityRefFor(Courier.ENTITY_KEY, Ids.entityId(tenantId, courierId))
-        .tell(new Courier.ReportLocation(fix, null));
+        .tell(new Courier.ReportLocation(fix, receivedNanos, handled));
   }
 
   public void release(String tenantId, String courierId, String orderId, String reason) {

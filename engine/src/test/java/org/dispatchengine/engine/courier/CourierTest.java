@@ -40,7 +40,8 @@ class CourierTest {
     LiveUpdates live = (topic, message) -> published.add(new Published(topic, message));
     OrderLink orders = (tenantId, orderId, stop, courierId, at) -> arrivals.add(orderId + " " + stop + " " + courierId);
     courier = EventSourcedBehaviorTestKit.create(KIT.system(),
-        Courier.create("acme:k1", SETTINGS, live, orders, Clock.fixed(NOW, ZoneOffset.UTC)));
+        Courier.create("acme:k1", SETTINGS, new SampleBudget(1000), live, orders, Courier.PublishTimer.NONE,
+            Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   private StatusReply<Courier.CourierStatus> define() {
@@ -57,7 +58,7 @@ class CourierTest {
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<Courier.Command, Courier.Event, Courier.State,
       StatusReply<Courier.LocationOutcome>> report(Fix fix) {
-    return courier.runCommand(r -> new Courier.ReportLocation(fix, r));
+    return courier.runCommand(r -> new Courier.ReportLocation(fix, 0, r));
   }
 
   private StatusReply<Courier.CourierStatus> take(String orderId, Place pickup, Place dropoff) {
@@ -97,6 +98,17 @@ class CourierTest {
     assertEquals(fix(0, 0), status.courier().lastSample());
 
     assertInstanceOf(Courier.TrackSampled.class, report(fix(40, 30)).event(), "30 s after the last sample");
+  }
+
+  @Test
+  void aDueSampleIsSkippedWhileTheNodesBudgetIsSpent() {
+    courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k2", SETTINGS, new SampleBudget(1),
+        (topic, message) -> { }, (t, o, s, c, a) -> { }, Courier.PublishTimer.NONE, Clock.fixed(NOW, ZoneOffset.UTC)));
+    define();
+    assertInstanceOf(Courier.TrackSampled.class, report(fix(0, 0)).event(), "the budget holds one sample");
+    var skipped = report(fix(500, 10));
+    assertEquals(Courier.LocationOutcome.ACCEPTED, skipped.reply().getValue());
+    assertTrue(skipped.hasNoEvents(), "due, but over budget: skipped, and the position is still live");
   }
 
   @Test

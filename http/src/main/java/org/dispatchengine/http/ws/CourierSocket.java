@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -53,6 +54,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -61,8 +63,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>The courier token is checked at the upgrade (header, or {@code ?token=} for browsers, whose {@code Origin}
  *       must be on the allow-list); a refused upgrade is an ordinary problem response.
- *   <li>In: {@code location} frames, told to the courier entity without waiting; at most the configured rate per
- *       connection, the excess is dropped and counted. A bad frame gets an {@code error} frame and the socket stays
+ *   <li>In: {@code location} frames, told to the courier entity without waiting for it; at most the configured rate
+ *       per connection, and at most a few not yet handled by the courier: the excess is dropped and counted. A bad frame gets an {@code error} frame and the socket stays
  *       open; a frame over the size limit, or silence past the idle timeout, closes it after an {@code error} frame.
  *   <li>Out: {@code assigned} and {@code unassigned} notices and error frames, through a bounded buffer: a reader too
  *       slow to take them loses its connection, never the courier entity's time or other sockets' memory.
@@ -71,9 +73,13 @@ import java.util.stream.Collectors;
  */
 public final class CourierSocket extends AllDirectives {
 
-  /** Connection limits, under {@code dispatch.couriers.socket}. */
-  public record Settings(int maxFrameBytes, double maxReportsPerSecond, Duration idleTimeout, int outboundBuffer,
-      List<String> allowedOrigins) {}
+  /**
+   * Connection limits, under {@code dispatch.couriers.socket}.
+   *
+   * @param maxInFlight reports of one connection the courier has not yet handled; beyond, new reports are dropped
+   */
+  public record Settings(int maxFrameBytes, double maxReportsPerSecond, int maxInFlight, Duration idleTimeout,
+      int outboundBuffer, List<String> allowedOrigins) {}
 
   private static final Set<String> LOCATION_FIELDS = with(LocationInput.FIELDS, "type");
 
@@ -86,6 +92,7 @@ public final class CourierSocket extends AllDirectives {
   private final Clock clock;
   private final Counter reports;
   private final Counter rateDropped;
+  private final Counter overloadDropped;
   private final Counter refusedFrames;
 
   public CourierSocket(ActorSystem<?> system, Json json, Authenticator auth, CourierService couriers,
@@ -99,8 +106,12 @@ public final class CourierSocket extends AllDirectives {
     this.clock = clock;
     this.reports = Counter.builder("dispatch.courier.socket.reports")
         .description("Location frames passed on to couriers").register(registry);
-    this.rateDropped = Counter.builder("dispatch.courier.socket.dropped")
-        .description("Location frames dropped because a connection sent faster than allowed").register(registry);
+    this.rateDropped = Counter.builder("dispatch.courier.socket.dropped").tag("reason", "rate")
+        .description("Location frames dropped: sent faster than allowed, or while the node was behind")
+        .register(registry);
+    this.overloadDropped = Counter.builder("dispatch.courier.socket.dropped").tag("reason", "overload")
+        .description("Location frames dropped: sent faster than allowed, or while the node was behind")
+        .register(registry);
     this.refusedFrames = Counter.builder("dispatch.courier.socket.refused")
         .description("Frames answered with an error frame").register(registry);
   }
@@ -158,8 +169,11 @@ public final class CourierSocket extends AllDirectives {
         .collectType(Frame.class)
         .<Message>map(frame -> TextMessage.create(frame.text()))
         .preMaterialize(system);
+    // reports told to the courier and not yet acknowledged: bounded, so an overloaded node drops positions (the
+    // newest is what matters) instead of queueing them without end
+    AtomicInteger inFlight = new AtomicInteger();
     ActorRef<Object> connection = system.systemActorOf(
-        connectionBehavior(tenantId, courierId, connectionId, outbound.first()),
+        connectionBehavior(tenantId, courierId, connectionId, outbound.first(), inFlight),
         "courier-socket-" + connectionId, Props.empty());
 
     RateLimiter limiter = new RateLimiter(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2,
@@ -172,13 +186,14 @@ public final class CourierSocket extends AllDirectives {
               .map(this::closingFrame))));
           return mat;
         })
-        .to(Sink.foreach(text -> text.ifPresent(frame -> handle(tenantId, courierId, frame, limiter, connection))));
+        .to(Sink.foreach(text -> text.ifPresent(
+            frame -> handle(tenantId, courierId, frame, limiter, inFlight, connection))));
     // not coupled: when the inbound side ends, the connection actor still says why before it ends the outbound side
     return Flow.fromSinkAndSource(inbound, outbound.second());
   }
 
   private Behavior<Object> connectionBehavior(String tenantId, String courierId, String connectionId,
-      ActorRef<Out> out) {
+      ActorRef<Out> out, AtomicInteger inFlight) {
     String topic = LiveUpdates.courierTopic(tenantId, courierId);
     return Behaviors.setup(ctx -> {
       live.subscribe(topic, Adapter.toClassic(ctx.getSelf()));
@@ -194,6 +209,10 @@ public final class CourierSocket extends AllDirectives {
             out.tell(frame(new ErrorFrame("Replaced", "another connection of this courier took over")));
             out.tell(Close.INSTANCE);
             return Behaviors.stopped();
+          })
+          .onMessage(StatusReply.class, handled -> {
+            inFlight.decrementAndGet();
+            return Behaviors.same();
           })
           .onMessage(CourierNotice.class, notice -> {
             out.tell(frame(new NoticeFrame(notice.type(), notice.orderId(), notice.reason())));
@@ -248,7 +267,9 @@ public final class CourierSocket extends AllDirectives {
     return frameText(new ErrorFrame("Closing", "the connection failed"));
   }
 
-  private void handle(String tenantId, String courierId, String text, RateLimiter limiter, ActorRef<Object> connection) {
+  private void handle(String tenantId, String courierId, String text, RateLimiter limiter, AtomicInteger inFlight,
+      ActorRef<Object> connection) {
+    long receivedNanos = System.nanoTime();
     if (text.equals("\u0000binary")) {
       refuse(connection, "Binary frame", "frames are JSON text");
       return;
@@ -265,7 +286,7 @@ public final class CourierSocket extends AllDirectives {
       return;
     }
     switch (frame.get("type").textValue()) {
-      case "location" -> location(tenantId, courierId, frame, limiter, connection);
+      case "location" -> location(tenantId, courierId, frame, limiter, inFlight, connection, receivedNanos);
       case "offer.accept", "offer.decline" ->
           refuse(connection, "No such offer", "offer " + frame.path("offerId").asText("") + " is not open");
       default -> refuse(connection, "Unknown type", "frame type " + frame.get("type").textValue() + " is not known");
@@ -273,7 +294,7 @@ public final class CourierSocket extends AllDirectives {
   }
 
   private void location(String tenantId, String courierId, JsonNode frame, RateLimiter limiter,
-      ActorRef<Object> connection) {
+      AtomicInteger inFlight, ActorRef<Object> connection, long receivedNanos) {
     Fix fix;
     try {
       JsonFields fields = JsonFields.of(frame, LOCATION_FIELDS);
@@ -289,8 +310,13 @@ public final class CourierSocket extends AllDirectives {
       rateDropped.increment();
       return;
     }
+    if (inFlight.get() >= settings.maxInFlight()) {
+      overloadDropped.increment();
+      return;
+    }
+    inFlight.incrementAndGet();
     reports.increment();
-    couriers.tell(tenantId, courierId, fix);
+    couriers.tell(tenantId, courierId, fix, receivedNanos, connection.unsafeUpcast());
   }
 
   private void refuse(ActorRef<Object> connection, String title, String detail) {

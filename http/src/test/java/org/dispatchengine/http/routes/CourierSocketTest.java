@@ -179,7 +179,7 @@ class CourierSocketTest extends FlowSupport {
     kim.send("{\"type\":\"teleport\"}");
     assertEquals("Unknown type", json(kim.next()).get("title").asText(), "the socket still answers at once");
     String metrics = node().get("/metrics", null).raw().body();
-    double dropped = metrics.lines().filter(l -> l.startsWith("dispatch_courier_socket_dropped_total"))
+    double dropped = metrics.lines().filter(l -> l.startsWith("dispatch_courier_socket_dropped_total{reason=\"rate\"}"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     assertTrue(dropped >= 40, "a burst of 10 passes, the rest of 60 is dropped: " + dropped);
     kim.close();
