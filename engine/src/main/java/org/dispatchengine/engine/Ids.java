@@ -19,4 +19,14 @@ public final class Ids {
   public static String entityId(String tenantId, String localId) {
     return tenantId + TENANT_SEPARATOR + localId;
   }
+
+  /** The tenant of an entity id made by {@link #entityId}. */
+  public static String tenantOf(String entityId) {
+    return entityId.substring(0, entityId.indexOf(TENANT_SEPARATOR));
+  }
+
+  /** The tenant's own id of an entity id made by {@link #entityId}. */
+  public static String localOf(String entityId) {
+    return entityId.substring(entityId.indexOf(TENANT_SEPARATOR) + 1);
+  }
 }

@@ -159,9 +159,8 @@ public final class Courier
     // a journal that fails a write (overloaded, restarting) restarts the courier after a pause instead of stopping it
     super(PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
-    int separator = entityId.indexOf(Ids.TENANT_SEPARATOR);
-    this.tenantId = entityId.substring(0, separator);
-    this.courierId = entityId.substring(separator + 1);
+    this.tenantId = Ids.tenantOf(entityId);
+    this.courierId = Ids.localOf(entityId);
     this.settings = settings;
     this.samples = samples;
     this.live = live;

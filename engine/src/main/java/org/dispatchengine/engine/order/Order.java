@@ -120,9 +120,8 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   private Order(String entityId, LiveUpdates live, CourierLink couriers, Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
-    int separator = entityId.indexOf(Ids.TENANT_SEPARATOR);
-    this.tenantId = entityId.substring(0, separator);
-    this.orderId = entityId.substring(separator + 1);
+    this.tenantId = Ids.tenantOf(entityId);
+    this.orderId = Ids.localOf(entityId);
     this.live = live;
     this.couriers = couriers;
     this.clock = clock;

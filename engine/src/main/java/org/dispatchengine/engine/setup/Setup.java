@@ -76,9 +76,8 @@ public final class Setup extends EventSourcedBehaviorWithEnforcedReplies<Setup.C
   private Setup(SetupKind kind, String entityId, Clock clock) {
     super(PersistenceId.of(kind.entityKey().name(), entityId));
     this.kind = kind;
-    int separator = entityId.indexOf(Ids.TENANT_SEPARATOR);
-    this.tenantId = entityId.substring(0, separator);
-    this.id = entityId.substring(separator + 1);
+    this.tenantId = Ids.tenantOf(entityId);
+    this.id = Ids.localOf(entityId);
     this.clock = clock;
   }
 
