@@ -63,8 +63,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>The courier token is checked at the upgrade (header, or {@code ?token=} for browsers, whose {@code Origin}
  *       must be on the allow-list); a refused upgrade is an ordinary problem response.
- *   <li>In: {@code location} frames, told to the courier entity without waiting for it; at most the configured rate
- *       per connection, and at most a few not yet handled by the courier: the excess is dropped and counted. A bad frame gets an {@code error} frame and the socket stays
+ *   <li>In: {@code location} frames, told to the courier entity without waiting for it. A connection may send at
+ *       most the configured rate of frames, and have a few reports not yet handled by the courier: the excess is
+ *       dropped and counted. A bad frame gets an {@code error} frame and the socket stays
  *       open; a frame over the size limit, or silence past the idle timeout, closes it after an {@code error} frame.
  *   <li>Out: {@code assigned} and {@code unassigned} notices and error frames, through a bounded buffer: a reader too
  *       slow to take them loses its connection, never the courier entity's time or other sockets' memory.
@@ -270,6 +271,11 @@ public final class CourierSocket extends AllDirectives {
   private void handle(String tenantId, String courierId, String text, RateLimiter limiter, AtomicInteger inFlight,
       ActorRef<Object> connection) {
     long receivedNanos = System.nanoTime();
+    // every frame counts against the rate, or a client could have the node answer garbage as fast as it sends it
+    if (!limiter.tryAcquire(receivedNanos)) {
+      rateDropped.increment();
+      return;
+    }
     if (text.equals("\u0000binary")) {
       refuse(connection, "Binary frame", "frames are JSON text");
       return;
@@ -286,15 +292,15 @@ public final class CourierSocket extends AllDirectives {
       return;
     }
     switch (frame.get("type").textValue()) {
-      case "location" -> location(tenantId, courierId, frame, limiter, inFlight, connection, receivedNanos);
+      case "location" -> location(tenantId, courierId, frame, inFlight, connection, receivedNanos);
       case "offer.accept", "offer.decline" ->
           refuse(connection, "No such offer", "offer " + frame.path("offerId").asText("") + " is not open");
       default -> refuse(connection, "Unknown type", "frame type " + frame.get("type").textValue() + " is not known");
     }
   }
 
-  private void location(String tenantId, String courierId, JsonNode frame, RateLimiter limiter,
-      AtomicInteger inFlight, ActorRef<Object> connection, long receivedNanos) {
+  private void location(String tenantId, String courierId, JsonNode frame, AtomicInteger inFlight,
+      ActorRef<Object> connection, long receivedNanos) {
     Fix fix;
     try {
       JsonFields fields = JsonFields.of(frame, LOCATION_FIELDS);
@@ -304,10 +310,6 @@ public final class CourierSocket extends AllDirectives {
       Problem problem = e.problem();
       refuse(connection, "Invalid location", problem.errors().stream()
           .map(error -> error.field() + " " + error.message()).collect(Collectors.joining("; ")));
-      return;
-    }
-    if (!limiter.tryAcquire(System.nanoTime())) {
-      rateDropped.increment();
       return;
     }
     if (inFlight.get() >= settings.maxInFlight()) {
