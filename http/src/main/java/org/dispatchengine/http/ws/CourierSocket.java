@@ -196,15 +196,23 @@ public final class CourierSocket extends AllDirectives {
   private Behavior<Object> connectionBehavior(String tenantId, String courierId, String connectionId,
       ActorRef<Out> out, AtomicInteger inFlight) {
     String topic = LiveUpdates.courierTopic(tenantId, courierId);
-    return Behaviors.setup(ctx -> {
+    SocketOpened self = new SocketOpened(connectionId, clock.instant());
+    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
       live.subscribe(topic, Adapter.toClassic(ctx.getSelf()));
       return Behaviors.receive(Object.class)
           .onMessage(DistributedPubSubMediator.SubscribeAck.class, ack -> {
-            live.publish(topic, new SocketOpened(connectionId));
+            live.publish(topic, self);
+            // another node may learn of older connections' subscriptions only by the next gossip: say it again
+            timers.startSingleTimer(Reannounce.FIRST, Duration.ofSeconds(1));
+            timers.startSingleTimer(Reannounce.SECOND, Duration.ofSeconds(3));
+            return Behaviors.same();
+          })
+          .onMessage(Reannounce.class, again -> {
+            live.publish(topic, self);
             return Behaviors.same();
           })
           .onMessage(SocketOpened.class, opened -> {
-            if (opened.connectionId().equals(connectionId)) {
+            if (!opened.isNewerThan(self)) {
               return Behaviors.same();
             }
             out.tell(frame(new ErrorFrame("Replaced", "another connection of this courier took over")));
@@ -229,8 +237,10 @@ public final class CourierSocket extends AllDirectives {
             return Behaviors.stopped();
           })
           .build();
-    });
+    }));
   }
+
+  private enum Reannounce implements NoSerializationVerificationNeeded { FIRST, SECOND }
 
   /** The text of a frame, or empty (binary frames are drained and answered); too large fails the stream. */
   private CompletionStage<Optional<String>> text(Message message) {
