@@ -19,8 +19,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,17 +32,10 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class LocationFrameBenchmark {
-  private static final Set<String> FIELDS = with(LocationInput.FIELDS, "type");
   private final ObjectMapper mapper = new ObjectMapper();
   private final Clock clock = Clock.systemUTC();
   private String frame;
   private Fix trusted;
-
-  private static Set<String> with(Set<String> fields, String extra) {
-    Set<String> all = new HashSet<>(fields);
-    all.add(extra);
-    return all;
-  }
 
   @Setup
   public void setUp() {
@@ -56,7 +47,7 @@ public class LocationFrameBenchmark {
   @Benchmark
   public LocationRules.Verdict decodeAndJudge() throws Exception {
     JsonNode node = mapper.readTree(frame);
-    JsonFields fields = JsonFields.of(node, FIELDS);
+    JsonFields fields = JsonFields.of(node, LocationInput.FRAME_FIELDS);
     Fix fix = LocationInput.read(fields, clock);
     fields.validate();
     return LocationRules.judge(trusted, null, fix, 70);

@@ -15,10 +15,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.dispatchengine.engine.ClusterLinks;
+import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierService;
 import org.dispatchengine.engine.courier.LocationRules;
-import org.dispatchengine.engine.courier.SampleBudget;
 import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.order.KeyClaim;
 import org.dispatchengine.engine.order.Order;
@@ -134,7 +134,7 @@ public final class Node {
       ClusterLinks links = new ClusterLinks(system);
       Order.init(system, live, links);
       Courier.init(system, locationSettings(full),
-          new SampleBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second")), live, links,
+          samplesBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second")), live, links,
           metrics.courierPublishTimer());
       CourierService couriers = new CourierService(system, settings.askTimeout());
       Duration claimRetention = full.getDuration("dispatch.engine.orders.idempotency-retention");
@@ -176,6 +176,14 @@ public final class Node {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * Track samples are best-effort: without a node-wide budget, a fleet reconnecting at once (after a deploy) would
+   * write every courier's first sample in the same second and time the journal out for everyone.
+   */
+  private static TokenBucket samplesBudget(double perSecond) {
+    return new TokenBucket(perSecond, perSecond);
   }
 
   private static LocationRules.Settings locationSettings(Config config) {

@@ -21,6 +21,7 @@ import org.dispatchengine.engine.CborSerializable;
 import org.dispatchengine.engine.EventTags;
 import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.Rejection;
+import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 
@@ -127,13 +128,13 @@ public final class Courier
     }
   }
 
-  public static void init(ActorSystem<?> system, LocationRules.Settings settings, SampleBudget samples,
+  public static void init(ActorSystem<?> system, LocationRules.Settings settings, TokenBucket samples,
       LiveUpdates live, OrderLink orders, PublishTimer timer) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
         ctx -> create(ctx.getEntityId(), settings, samples, live, orders, timer, Clock.systemUTC())));
   }
 
-  public static Behavior<Command> create(String entityId, LocationRules.Settings settings, SampleBudget samples,
+  public static Behavior<Command> create(String entityId, LocationRules.Settings settings, TokenBucket samples,
       LiveUpdates live, OrderLink orders, PublishTimer timer, Clock clock) {
     return new Courier(entityId, settings, samples, live, orders, timer, clock);
   }
@@ -141,7 +142,7 @@ public final class Courier
   private final String tenantId;
   private final String courierId;
   private final LocationRules.Settings settings;
-  private final SampleBudget samples;
+  private final TokenBucket samples;
   private final LiveUpdates live;
   private final OrderLink orders;
   private final PublishTimer timer;
@@ -154,7 +155,7 @@ public final class Courier
   private long staleDropped;
   private long suspectFlagged;
 
-  private Courier(String entityId, LocationRules.Settings settings, SampleBudget samples, LiveUpdates live,
+  private Courier(String entityId, LocationRules.Settings settings, TokenBucket samples, LiveUpdates live,
       OrderLink orders, PublishTimer timer, Clock clock) {
     // a journal that fails a write (overloaded, restarting) restarts the courier after a pause instead of stopping it
     super(PersistenceId.of(ENTITY_KEY.name(), entityId),
@@ -277,7 +278,7 @@ public final class Courier
     }
 
     List<Event> events = new ArrayList<>();
-    if (LocationRules.shouldSample(courier.lastSample(), fix, settings) && samples.tryTake()) {
+    if (LocationRules.shouldSample(courier.lastSample(), fix, settings) && samples.tryTake(System.nanoTime())) {
       events.add(new TrackSampled(tenantId, courierId, fix));
     }
     for (ActiveOrder order : courier.activeOrders()) {

@@ -2,6 +2,7 @@ package org.dispatchengine.engine.courier;
 
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 import org.dispatchengine.engine.testing.EntityTestKit;
@@ -40,7 +41,7 @@ class CourierTest {
     LiveUpdates live = (topic, message) -> published.add(new Published(topic, message));
     OrderLink orders = (tenantId, orderId, stop, courierId, at) -> arrivals.add(orderId + " " + stop + " " + courierId);
     courier = EventSourcedBehaviorTestKit.create(KIT.system(),
-        Courier.create("acme:k1", SETTINGS, new SampleBudget(1000), live, orders, Courier.PublishTimer.NONE,
+        Courier.create("acme:k1", SETTINGS, new TokenBucket(1000, 1000), live, orders, Courier.PublishTimer.NONE,
             Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
@@ -102,7 +103,7 @@ class CourierTest {
 
   @Test
   void aDueSampleIsSkippedWhileTheNodesBudgetIsSpent() {
-    courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k2", SETTINGS, new SampleBudget(1),
+    courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k2", SETTINGS, new TokenBucket(0.001, 1),
         (topic, message) -> { }, (t, o, s, c, a) -> { }, Courier.PublishTimer.NONE, Clock.fixed(NOW, ZoneOffset.UTC)));
     define();
     assertInstanceOf(Courier.TrackSampled.class, report(fix(0, 0)).event(), "the budget holds one sample");

@@ -15,6 +15,8 @@ import java.util.Set;
 /** Reads a position report, as REST and WebSocket clients send it: {@code lat, lon, accuracy?, speed?, heading?, at?}. */
 public final class LocationInput {
   public static final Set<String> FIELDS = Set.of("lat", "lon", "accuracy", "speed", "heading", "at");
+  /** The fields of a {@code location} frame on the courier socket. */
+  public static final Set<String> FRAME_FIELDS = Set.of("type", "lat", "lon", "accuracy", "speed", "heading", "at");
   /** A device clock may run ahead by this much; anything later is refused. */
   static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(2);
 

@@ -29,6 +29,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 import org.dispatchengine.engine.Role;
+import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.courier.CourierNotice;
 import org.dispatchengine.engine.courier.CourierService;
 import org.dispatchengine.engine.courier.Fix;
@@ -46,10 +47,8 @@ import org.dispatchengine.http.routes.LocationInput;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -82,7 +81,6 @@ public final class CourierSocket extends AllDirectives {
   public record Settings(int maxFrameBytes, double maxReportsPerSecond, int maxInFlight, Duration idleTimeout,
       int outboundBuffer, List<String> allowedOrigins) {}
 
-  private static final Set<String> LOCATION_FIELDS = with(LocationInput.FIELDS, "type");
 
   private final ActorSystem<?> system;
   private final Json json;
@@ -115,12 +113,6 @@ public final class CourierSocket extends AllDirectives {
         .register(registry);
     this.refusedFrames = Counter.builder("dispatch.courier.socket.refused")
         .description("Frames answered with an error frame").register(registry);
-  }
-
-  private static Set<String> with(Set<String> fields, String extra) {
-    Set<String> all = new HashSet<>(fields);
-    all.add(extra);
-    return Set.copyOf(all);
   }
 
   public List<Endpoint> endpoints() {
@@ -177,8 +169,7 @@ public final class CourierSocket extends AllDirectives {
         connectionBehavior(tenantId, courierId, connectionId, outbound.first(), inFlight),
         "courier-socket-" + connectionId, Props.empty());
 
-    RateLimiter limiter = new RateLimiter(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2,
-        System.nanoTime());
+    TokenBucket limiter = new TokenBucket(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2);
     Sink<Message, NotUsed> inbound = Flow.<Message>create()
         .idleTimeout(settings.idleTimeout())
         .mapAsync(1, this::text)
@@ -278,11 +269,11 @@ public final class CourierSocket extends AllDirectives {
     return frameText(new ErrorFrame("Closing", "the connection failed"));
   }
 
-  private void handle(String tenantId, String courierId, String text, RateLimiter limiter, AtomicInteger inFlight,
+  private void handle(String tenantId, String courierId, String text, TokenBucket limiter, AtomicInteger inFlight,
       ActorRef<Object> connection) {
     long receivedNanos = System.nanoTime();
     // every frame counts against the rate, or a client could have the node answer garbage as fast as it sends it
-    if (!limiter.tryAcquire(receivedNanos)) {
+    if (!limiter.tryTake(receivedNanos)) {
       rateDropped.increment();
       return;
     }
@@ -313,7 +304,7 @@ public final class CourierSocket extends AllDirectives {
       ActorRef<Object> connection, long receivedNanos) {
     Fix fix;
     try {
-      JsonFields fields = JsonFields.of(frame, LOCATION_FIELDS);
+      JsonFields fields = JsonFields.of(frame, LocationInput.FRAME_FIELDS);
       fix = LocationInput.read(fields, clock);
       fields.validate();
     } catch (ProblemException e) {

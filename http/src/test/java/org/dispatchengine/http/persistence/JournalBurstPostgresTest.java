@@ -4,6 +4,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 import org.dispatchengine.engine.tenant.Tenant;
+import org.dispatchengine.http.testing.Eventually;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.projections.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -61,13 +62,8 @@ class JournalBurstPostgresTest {
         assertEquals(ENTITIES, rs.getInt(1));
       }
       // and the node's directory, fed from the read journal, sees every one of them
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      int listed = 0;
-      while (System.nanoTime() < deadline && listed < ENTITIES) {
-        listed = node.get("/v1/tenants", ADMIN_TOKEN).json().get("items").size();
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      }
-      assertEquals(ENTITIES, listed);
+      Eventually.await("every tenant listed", () -> node.get("/v1/tenants", ADMIN_TOKEN).json().get("items").size(),
+          listed -> listed == ENTITIES);
     }
   }
 }

@@ -14,6 +14,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import org.dispatchengine.engine.EventTags;
 import org.dispatchengine.engine.tenant.Tenant;
+import org.dispatchengine.http.testing.Eventually;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.projections.db.DataSourceJdbcSession;
 import org.dispatchengine.projections.db.DatabaseSettings;
@@ -25,8 +26,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -99,18 +98,16 @@ class ProjectionInfrastructureTest {
     return system.systemActorOf(ProjectionBehavior.create(projection), "test-projection-" + name, Props.empty());
   }
 
-  private static void awaitCount(DataSource dataSource, String sql, int expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (count(dataSource, sql) != expected && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
-    assertEquals(expected, count(dataSource, sql), sql);
+  private static void awaitCount(DataSource dataSource, String sql, int expected) {
+    Eventually.await(sql + " = " + expected, () -> count(dataSource, sql), n -> n == expected);
   }
 
-  private static int count(DataSource dataSource, String sql) throws Exception {
+  private static int count(DataSource dataSource, String sql) {
     try (Connection connection = dataSource.getConnection(); ResultSet rs = connection.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getInt(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(sql, e);
     }
   }
 

@@ -2,6 +2,7 @@ package org.dispatchengine.http.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dispatchengine.http.testing.Eventually;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.http.testing.WsClient;
 import org.dispatchengine.projections.testing.TestDatabases;
@@ -12,13 +13,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.dispatchengine.http.testing.RunningNode.ADMIN_TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two nodes in one cluster on one PostgreSQL database, as cluster.conf deploys them. */
 class ClusterTest {
@@ -30,16 +27,12 @@ class ClusterTest {
     }
   }
 
-  private static void await(String what, BooleanSupplier done) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!done.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "not reached in 20 s: " + what);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
-  }
-
   private static boolean twoMembersUp(RunningNode node) {
     return node.get("/metrics", null).raw().body().contains("pekko_cluster_members{status=\"up\"} 2.0");
+  }
+
+  private static double latitude(RunningNode node, String key) {
+    return node.get("/v1/couriers/k1", key).json().path("location").path("lat").asDouble();
   }
 
   private static Map<String, Object> member(int port, String seed) {
@@ -53,10 +46,11 @@ class ClusterTest {
     try (TestDatabases.Postgres database = TestDatabases.postgres();
          RunningNode a = RunningNode.start(database.settings(), member(portA, seed));
          RunningNode b = RunningNode.start(database.settings(), member(freePort(), seed))) {
-      await("two members up on both nodes", () -> twoMembersUp(a) && twoMembersUp(b));
+      Eventually.await("two members up on both nodes", () -> twoMembersUp(a) && twoMembersUp(b), up -> up);
 
       String key = a.createTenant("clu-a");
-      await("node b knows the tenant created on node a", () -> b.get("/v1/me", key).status() == 200);
+      Eventually.await("node b knows the tenant created on node a", () -> b.get("/v1/me", key).status(),
+          status -> status == 200);
       b.send(b.request("/v1/couriers/k1", key).header("Content-Type", "application/json")
           .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"Kim\",\"vehicle\":\"bike\"}")));
       assertEquals(200, a.post("/v1/couriers/k1/shift", key, "{\"online\":true}").status());
@@ -65,8 +59,7 @@ class ClusterTest {
       WsClient onA = WsClient.connect(URI.create("ws://127.0.0.1:" + a.node().port() + "/v1/ws/courier"),
           Map.of("Authorization", "Bearer " + token));
       onA.send("{\"type\":\"location\",\"lat\":52.5,\"lon\":13.4,\"at\":\"" + Instant.now().minusSeconds(10) + "\"}");
-      await("the position reported on a, read on b",
-          () -> b.get("/v1/couriers/k1", key).json().path("location").path("lat").asDouble() == 52.5);
+      Eventually.await("the position reported on a, read on b", () -> latitude(b, key), lat -> lat == 52.5);
 
       WsClient onB = WsClient.connect(URI.create("ws://127.0.0.1:" + b.node().port() + "/v1/ws/courier"),
           Map.of("Authorization", "Bearer " + token));
@@ -74,8 +67,7 @@ class ClusterTest {
       assertEquals("Replaced", replaced.get("title").asText(), "a connection on another node replaces this one");
       onA.closeCode();
       onB.send("{\"type\":\"location\",\"lat\":52.5001,\"lon\":13.4,\"at\":\"" + Instant.now() + "\"}");
-      await("the position reported on b, read on a",
-          () -> a.get("/v1/couriers/k1", key).json().path("location").path("lat").asDouble() == 52.5001);
+      Eventually.await("the position reported on b, read on a", () -> latitude(a, key), lat -> lat == 52.5001);
       assertEquals("clu-a", b.get("/v1/tenants", ADMIN_TOKEN).json().get("items").get(0).get("id").asText());
       onB.close();
     }

@@ -1,6 +1,7 @@
 package org.dispatchengine.http.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.dispatchengine.http.testing.Eventually;
 import org.dispatchengine.http.testing.RunningNode.Reply;
 import org.junit.jupiter.api.Test;
 
@@ -8,10 +9,6 @@ import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,18 +19,6 @@ abstract class CourierFlowContract extends FlowSupport {
 
   private static void assertStatus(int status, Reply reply) {
     assertEquals(status, reply.status(), reply.toString());
-  }
-
-  /** Polls until {@code done} holds for what {@code read} returns, as a client would; fails after 10 s. */
-  private static <T> T await(Supplier<T> read, Predicate<T> done) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    T value = read.get();
-    while (!done.test(value) && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25));
-      value = read.get();
-    }
-    assertTrue(done.test(value), "not reached: " + value);
-    return value;
   }
 
   private Reply location(String courierId, String credential, String body) {
@@ -153,7 +138,8 @@ abstract class CourierFlowContract extends FlowSupport {
     assertStatus(404, node().post("/v1/orders/" + second + "/assign", t.key(), "{\"courierId\":\"nobody\"}"));
 
     node().post("/v1/orders/" + first + "/cancel", t.key(), null);
-    await(() -> node().get("/v1/couriers/k1", t.key()).json(), c -> c.get("load").asInt() == 0);
+    Eventually.await("the cancelled order released", () -> node().get("/v1/couriers/k1", t.key()).json(),
+        c -> c.get("load").asInt() == 0);
     assertStatus(200, node().post("/v1/orders/" + second + "/assign", t.key(), "{\"courierId\":\"k1\"}"));
     assertEquals(List.of(second), List.of(node().get("/v1/couriers/k1", t.key()).json().get("activeOrders").get(0).asText()));
   }
@@ -167,7 +153,8 @@ abstract class CourierFlowContract extends FlowSupport {
     String kim = t.token("courier", "k1");
     assertStatus(202, location("k1", kim, "{\"lat\":52.5201,\"lon\":13.4051}"));
 
-    JsonNode order = await(() -> node().get("/v1/orders/" + id, kim).json(), o -> o.has("arrivedAtPickup"));
+    JsonNode order = Eventually.await("the arrival recorded", () -> node().get("/v1/orders/" + id, kim).json(),
+        o -> o.has("arrivedAtPickup"));
     assertFalse(order.has("arrivedAtDropoff"));
     JsonNode history = node().get("/v1/orders/" + id + "/events", t.key()).json();
     JsonNode arrival = history.get(history.size() - 1);

@@ -2,6 +2,7 @@ package org.dispatchengine.http.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dispatchengine.http.testing.Eventually;
 import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.http.testing.WsClient;
@@ -12,8 +13,6 @@ import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,14 +60,9 @@ class CourierSocketTest extends FlowSupport {
   }
 
   private JsonNode awaitLocation(TestTenant t, String courierId, double lat) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    JsonNode courier = node().get("/v1/couriers/" + courierId, t.key()).json();
-    while (courier.path("location").path("lat").asDouble() != lat && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25));
-      courier = node().get("/v1/couriers/" + courierId, t.key()).json();
-    }
-    assertEquals(lat, courier.path("location").path("lat").asDouble(), courier.toString());
-    return courier;
+    return Eventually.await("courier " + courierId + " at " + lat,
+        () -> node().get("/v1/couriers/" + courierId, t.key()).json(),
+        courier -> courier.path("location").path("lat").asDouble() == lat);
   }
 
   @Test
@@ -176,7 +170,8 @@ class CourierSocketTest extends FlowSupport {
     for (int i = 1; i <= 60; i++) {
       kim.send(i % 2 == 0 ? "{\"type\":\"teleport\"}" : location(52 + i / 100_000.0, 13.4, 60 - i));
     }
-    double dropped = awaitMetric("dispatch_courier_socket_dropped_total{reason=\"rate\"}", 40);
+    String rate = "dispatch_courier_socket_dropped_total{reason=\"rate\"}";
+    double dropped = Eventually.await("rate drops counted", () -> metric(rate), value -> value >= 40);
     assertTrue(dropped >= 40 && dropped <= 50, "a burst of 10 passes, the rest of 60 is dropped: " + dropped);
     int errors = 0;
     while (kim.poll(300) != null) {
@@ -184,30 +179,17 @@ class CourierSocketTest extends FlowSupport {
     }
     assertTrue(errors <= 5, "no error frame for a dropped frame: " + errors);
     // once the bucket refills, reports pass again: resend until one does, as a tracking app would
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    double lat = node().get("/v1/couriers/k1", t.key()).json().path("location").path("lat").asDouble();
-    while (lat != 52.0002 && System.nanoTime() < deadline) {
+    Eventually.await("a report passes again", () -> {
       kim.send(location(52.0002, 13.4, 0));
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-      lat = node().get("/v1/couriers/k1", t.key()).json().path("location").path("lat").asDouble();
-    }
-    assertEquals(52.0002, lat);
+      return node().get("/v1/couriers/k1", t.key()).json().path("location").path("lat").asDouble();
+    }, lat -> lat == 52.0002);
     kim.close();
   }
 
-  /** Polls /metrics until the sample reaches {@code atLeast}, as a monitoring system would. */
-  private double awaitMetric(String sample, double atLeast) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    double value = 0;
-    while (System.nanoTime() < deadline) {
-      value = node().get("/metrics", null).raw().body().lines().filter(l -> l.startsWith(sample + " "))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-      if (value >= atLeast) {
-        return value;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25));
-    }
-    return value;
+  private double metric(String sample) {
+    return node().get("/metrics", null).raw().body().lines().filter(l -> l.startsWith(sample + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
+
 
 }

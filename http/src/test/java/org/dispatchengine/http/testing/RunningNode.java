@@ -53,15 +53,8 @@ public final class RunningNode implements AutoCloseable {
   }
 
   /** Waits for /health/ready by polling it, as a load balancer would. */
-  private void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (get("/health/ready", null).status() == 200) {
-        return;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    throw new IllegalStateException("The node did not become ready within 30 s");
+  private void awaitReady() {
+    Eventually.await("the node is ready", () -> get("/health/ready", null).status(), status -> status == 200);
   }
 
   public record Reply(int status, HttpResponse<String> raw) {
