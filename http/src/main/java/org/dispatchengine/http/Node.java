@@ -40,6 +40,8 @@ import org.dispatchengine.http.routes.CourierRoutes;
 import org.dispatchengine.http.routes.DocsRoutes;
 import org.dispatchengine.http.routes.OsmAndRoutes;
 import org.dispatchengine.http.ws.CourierSocket;
+import org.dispatchengine.http.ws.OrderStream;
+import org.dispatchengine.http.ws.Origins;
 import org.dispatchengine.http.routes.OperationsRoutes;
 import org.dispatchengine.http.routes.OrderRoutes;
 import org.dispatchengine.http.routes.SettingsRoutes;
@@ -159,8 +161,11 @@ public final class Node {
           full.getInt("dispatch.orders.max-items"), full.getInt("dispatch.orders.max-notes-length"))).endpoints());
       endpoints.addAll(new CourierRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
       endpoints.addAll(new OsmAndRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
-      endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, socketSettings(full), Clock.systemUTC(),
+      CourierSocket.Settings courierSocket = socketSettings(full);
+      endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, courierSocket, Clock.systemUTC(),
           metrics.registry()).endpoints());
+      endpoints.addAll(new OrderStream(system, json, auth, orders, live, new OrderStream.Settings(
+          full.getInt("dispatch.orders.stream.outbound-buffer"), courierSocket.origins())).endpoints());
       Router router = new Router(endpoints);
       Route route = metrics.instrument(new ErrorHandling(json).wrap(router.route()));
 
@@ -198,7 +203,7 @@ public final class Node {
         .map(String::trim).filter(origin -> !origin.isEmpty()).toList();
     return new CourierSocket.Settings((int) c.getBytes("max-frame-size").longValue(),
         c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"), c.getDuration("idle-timeout"),
-        c.getInt("outbound-buffer"), origins);
+        c.getInt("outbound-buffer"), new Origins(origins));
   }
 
   /** Deletes expired idempotency claims from the journal now and then, on the blocking dispatcher. */

@@ -68,7 +68,7 @@ public final class OrderRoutes extends ApiDirectives {
       Place dropoff, String zoneId, BigDecimal fee, String courierId, AssignmentView assignment, List<Item> items,
       String notes, String externalRef, Proof proof, String reason, Instant arrivedAtPickup, Instant arrivedAtDropoff,
       long seq, Instant createdAt, Instant updatedAt) {
-    static OrderView of(OrderRecord o) {
+    public static OrderView of(OrderRecord o) {
       return new OrderView(o.orderId(), o.kind().wireName(), o.status().wireName(), o.customerId(), o.storeId(),
           o.pickup(), o.dropoff(), o.zoneId(), o.fee(), o.courierId(),
           new AssignmentView(o.assignmentState().wireName(), o.assignmentAttempts()), o.items(), o.notes(),

@@ -79,7 +79,7 @@ public final class CourierSocket extends AllDirectives {
    * @param maxInFlight reports of one connection the courier has not yet handled; beyond, new reports are dropped
    */
   public record Settings(int maxFrameBytes, double maxReportsPerSecond, int maxInFlight, Duration idleTimeout,
-      int outboundBuffer, List<String> allowedOrigins) {}
+      int outboundBuffer, Origins origins) {}
 
 
   private final ActorSystem<?> system;
@@ -124,9 +124,7 @@ public final class CourierSocket extends AllDirectives {
       throw ProblemException.of(403, "The courier socket takes courier tokens");
     }
     return optionalHeaderValueByName("Origin", origin -> {
-      if (origin.isPresent() && !settings.allowedOrigins().contains(origin.get())) {
-        throw ProblemException.of(403, "Origin " + origin.get() + " is not allowed");
-      }
+      settings.origins().check(origin);
       return onSuccess(couriers.get(principal.tenantId(), principal.subject()),
           courier -> handleWebSocketMessages(connection(principal.tenantId(), principal.subject())));
     });
