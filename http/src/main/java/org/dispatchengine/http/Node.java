@@ -35,6 +35,7 @@ import org.dispatchengine.http.api.ErrorHandling;
 import org.dispatchengine.http.api.Json;
 import org.dispatchengine.http.api.Router;
 import org.dispatchengine.http.auth.Authenticator;
+import org.dispatchengine.http.auth.TrackingLinks;
 import org.dispatchengine.http.auth.UserTokens;
 import org.dispatchengine.http.routes.CourierRoutes;
 import org.dispatchengine.http.routes.DocsRoutes;
@@ -48,6 +49,7 @@ import org.dispatchengine.http.routes.SettingsRoutes;
 import org.dispatchengine.http.routes.SetupApis;
 import org.dispatchengine.http.routes.TenantRoutes;
 import org.dispatchengine.http.routes.TokenRoutes;
+import org.dispatchengine.http.routes.TrackingRoutes;
 import org.dispatchengine.projections.db.Database;
 import org.dispatchengine.projections.db.DatabaseSettings;
 import org.dispatchengine.projections.db.JournalPurge;
@@ -160,6 +162,8 @@ public final class Node {
       endpoints.addAll(new OrderRoutes(json, settings.bodyReadTimeout(), orders, auth, new OrderRoutes.Limits(
           full.getInt("dispatch.orders.max-items"), full.getInt("dispatch.orders.max-notes-length"))).endpoints());
       endpoints.addAll(new CourierRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
+      endpoints.addAll(new TrackingRoutes(json, settings.bodyReadTimeout(), orders, couriers, directory,
+          new TrackingLinks(settings.tokens().issuer(), Clock.systemUTC()), auth, Clock.systemUTC()).endpoints());
       endpoints.addAll(new OsmAndRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
       CourierSocket.Settings courierSocket = socketSettings(full);
       endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, courierSocket, Clock.systemUTC(),

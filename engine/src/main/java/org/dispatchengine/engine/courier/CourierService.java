@@ -22,6 +22,16 @@ public final class CourierService {
     this.sharding = ClusterSharding.get(system);
   }
 
+  /** What others may be shown of a courier: first name, vehicle, live position (may be null). */
+  public record Snapshot(String firstName, Vehicle vehicle, Fix position) {
+    public static Snapshot of(Courier.CourierStatus status) {
+      String name = status.courier().profile().name().strip();
+      int space = name.indexOf(' ');
+      return new Snapshot(space < 0 ? name : name.substring(0, space), status.courier().profile().vehicle(),
+          status.position());
+    }
+  }
+
   public CompletionStage<Courier.CourierStatus> define(String tenantId, String courierId, CourierProfile profile) {
     return ask(tenantId, courierId, r -> new Courier.Define(profile, r));
   }

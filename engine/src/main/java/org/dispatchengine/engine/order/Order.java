@@ -61,6 +61,9 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   public record Get(Caller by, ActorRef<StatusReply<OrderRecord>> replyTo) implements Command {}
 
+  /** Ends every tracking link of the order made so far (tenant, admin, the order's customer). */
+  public record RevokeTrackingLinks(Caller by, ActorRef<StatusReply<OrderRecord>> replyTo) implements Command {}
+
   /** The assigned courier reached a stop; recorded once per stop, told without an answer. */
   public record RecordArrival(Stop stop, String courierId, Instant at) implements Command {}
 
@@ -89,6 +92,8 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
       Instant at) implements Event {}
 
   public record CourierArrived(String tenantId, String orderId, Stop stop, Caller by, Instant at) implements Event {}
+
+  public record TrackingLinksRevoked(String tenantId, String orderId, Caller by, Instant at) implements Event {}
 
   // ---- state
 
@@ -150,14 +155,16 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
         .onCommand(Transition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(Assign.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(RecordArrival.class, (state, cmd) -> Effect().noReply());
+        .onCommand(RecordArrival.class, (state, cmd) -> Effect().noReply())
+        .onCommand(RevokeTrackingLinks.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
     builder.forState(State::exists)
         .onCommand(Create.class, this::onCreateAgain)
         .onCommand(Transition.class, this::onTransition)
         .onCommand(Assign.class, this::onAssign)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             OrderRules.maySee(state.order(), cmd.by()) ? StatusReply.success(state.order()) : notFound()))
-        .onCommand(RecordArrival.class, this::onRecordArrival);
+        .onCommand(RecordArrival.class, this::onRecordArrival)
+        .onCommand(RevokeTrackingLinks.class, this::onRevokeTrackingLinks);
     return builder.build();
   }
 
@@ -225,6 +232,17 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
         clock.instant()), cmd.replyTo());
   }
 
+  private ReplyEffect<Event, State> onRevokeTrackingLinks(State state, RevokeTrackingLinks cmd) {
+    if (!OrderRules.maySee(state.order(), cmd.by())) {
+      return Effect().reply(cmd.replyTo(), notFound());
+    }
+    if (!OrderRules.mayShareTracking(state.order(), cmd.by())) {
+      return Effect().reply(cmd.replyTo(), Rejection.FORBIDDEN.reply("only the customer and the tenant manage links"));
+    }
+    return Effect().persist(new TrackingLinksRevoked(tenantId, orderId, cmd.by(), clock.instant()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.order()));
+  }
+
   private ReplyEffect<Event, State> onRecordArrival(State state, RecordArrival cmd) {
     OrderRecord order = state.order();
     boolean already = cmd.stop() == Stop.PICKUP ? order.arrivedAtPickup() != null : order.arrivedAtDropoff() != null;
@@ -270,6 +288,9 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     }
     if (event instanceof CourierArrived arrived) {
       return "arrived_at_" + arrived.stop().wireName();
+    }
+    if (event instanceof TrackingLinksRevoked) {
+      return "tracking_links_revoked";
     }
     return "assigned";
   }

@@ -19,6 +19,7 @@ import java.util.List;
  * @param reason why it was cancelled or failed, else null
  * @param arrivedAtPickup when the assigned courier reached the pickup, else null
  * @param arrivedAtDropoff when the assigned courier reached the dropoff, else null
+ * @param trackingGeneration tracking links carry the generation they were made in; revoking them starts a new one
  * @param revision sequence number of the order's last event, exposed as {@code seq}
  */
 public record OrderRecord(
@@ -42,6 +43,7 @@ public record OrderRecord(
     String reason,
     Instant arrivedAtPickup,
     Instant arrivedAtDropoff,
+    int trackingGeneration,
     Instant createdAt,
     Instant updatedAt,
     long revision)
@@ -54,25 +56,31 @@ public record OrderRecord(
   static OrderRecord created(Order.OrderCreated e) {
     return new OrderRecord(e.tenantId(), e.orderId(), e.kind(), OrderStatus.PENDING, e.customerId(), e.storeId(),
         e.pickup(), e.dropoff(), e.zoneId(), e.fee(), e.items(), e.notes(), e.externalRef(), null,
-        AssignmentState.UNASSIGNED, 0, null, null, null, null, e.at(), e.at(), 1);
+        AssignmentState.UNASSIGNED, 0, null, null, null, null, 0, e.at(), e.at(), 1);
   }
 
   OrderRecord apply(Order.Event event) {
     if (event instanceof Order.StatusChanged e) {
       return new OrderRecord(tenantId, orderId, kind, e.to(), customerId, storeId, pickup, dropoff, zoneId, fee, items,
           notes, externalRef, courierId, assignmentState, assignmentAttempts, e.proof() != null ? e.proof() : proof,
-          e.reason(), arrivedAtPickup, arrivedAtDropoff, createdAt, e.at(), revision + 1);
+          e.reason(), arrivedAtPickup, arrivedAtDropoff, trackingGeneration, createdAt, e.at(), revision + 1);
     }
     if (event instanceof Order.CourierAssigned e) {
       return new OrderRecord(tenantId, orderId, kind, status, customerId, storeId, pickup, dropoff, zoneId, fee, items,
           notes, externalRef, e.courierId(), AssignmentState.ASSIGNED, assignmentAttempts, proof, reason,
-          arrivedAtPickup, arrivedAtDropoff, createdAt, e.at(), revision + 1);
+          arrivedAtPickup, arrivedAtDropoff, trackingGeneration, createdAt, e.at(), revision + 1);
+    }
+    if (event instanceof Order.TrackingLinksRevoked e) {
+      return new OrderRecord(tenantId, orderId, kind, status, customerId, storeId, pickup, dropoff, zoneId, fee, items,
+          notes, externalRef, courierId, assignmentState, assignmentAttempts, proof, reason, arrivedAtPickup,
+          arrivedAtDropoff, trackingGeneration + 1, createdAt, e.at(), revision + 1);
     }
     if (event instanceof Order.CourierArrived e) {
       boolean atPickup = e.stop() == Stop.PICKUP;
       return new OrderRecord(tenantId, orderId, kind, status, customerId, storeId, pickup, dropoff, zoneId, fee, items,
           notes, externalRef, courierId, assignmentState, assignmentAttempts, proof, reason,
-          atPickup ? e.at() : arrivedAtPickup, atPickup ? arrivedAtDropoff : e.at(), createdAt, e.at(), revision + 1);
+          atPickup ? e.at() : arrivedAtPickup, atPickup ? arrivedAtDropoff : e.at(), trackingGeneration, createdAt,
+          e.at(), revision + 1);
     }
     throw new IllegalStateException("Event " + event.getClass().getSimpleName() + " cannot follow creation");
   }

@@ -92,6 +92,11 @@ public final class OrderRules {
     return Optional.empty();
   }
 
+  /** Whether the caller may make and revoke tracking links: the order's customer and the tenant. */
+  public static boolean mayShareTracking(OrderRecord order, Caller caller) {
+    return caller.isTenantManager() || (caller.role() == Role.CUSTOMER && caller.subject().equals(order.customerId()));
+  }
+
   /** Whether {@code role} may assign couriers by hand. */
   public static boolean mayAssign(Caller caller) {
     return caller.role() == Role.TENANT || caller.role() == Role.ADMIN;

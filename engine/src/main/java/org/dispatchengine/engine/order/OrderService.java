@@ -204,6 +204,11 @@ public final class OrderService {
     }
   }
 
+  public CompletionStage<OrderRecord> revokeTrackingLinks(String tenantId, String orderId, Caller by) {
+    return orders.ask(Ids.entityId(tenantId, orderId),
+        (ActorRef<StatusReply<OrderRecord>> r) -> new Order.RevokeTrackingLinks(by, r));
+  }
+
   /** An event of an order with its sequence number. */
   public record HistoryEntry(long seq, Order.Event event) {}
 

@@ -31,7 +31,7 @@ class OrderRulesTest {
     Instant t = Instant.parse("2026-11-22T10:00:00Z");
     return new OrderRecord("acme", "o1", kind, status, "c1", "s1", kind == OrderKind.VISIT ? null : new Place(1, 1, null),
         new Place(2, 2, null), "z1", BigDecimal.TEN, List.of(), null, null, courierId,
-        courierId == null ? AssignmentState.UNASSIGNED : AssignmentState.ASSIGNED, 0, null, null, null, null, t, t, 1);
+        courierId == null ? AssignmentState.UNASSIGNED : AssignmentState.ASSIGNED, 0, null, null, null, null, 0, t, t, 1);
   }
 
   static OrderRecord delivery(OrderStatus status) {

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /** A path such as {@code /v1/tenants/{tenantId}}: literal segments and variables, one segment each. */
 public record PathTemplate(String template, List<Segment> segments) {
-  private static final Pattern SAFE_ASSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  /** What {@code {name:any}} takes: a file name or a token (a JWT), never a path of its own. */
+  private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,2047}");
 
   /** A literal segment ({@code variable == null}) or a variable that is an id or any single safe segment. */
   public record Segment(String literal, String variable, boolean anyValue) {}
@@ -55,7 +56,7 @@ public record PathTemplate(String template, List<Segment> segments) {
           return Optional.empty();
         }
       } else if (segment.anyValue()) {
-        if (!SAFE_ASSET_NAME.matcher(value).matches() || value.contains("..")) {
+        if (!SAFE_SEGMENT.matcher(value).matches() || value.contains("..")) {
           return Optional.empty();
         }
         values.put(segment.variable(), value);
