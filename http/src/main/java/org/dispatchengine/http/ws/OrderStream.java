@@ -38,6 +38,7 @@ import org.dispatchengine.http.auth.Authenticator;
 import org.dispatchengine.http.auth.Principal;
 import org.dispatchengine.http.routes.OrderRoutes;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,6 +152,11 @@ public final class OrderStream extends AllDirectives {
 
   private enum InboundEnded implements NoSerializationVerificationNeeded { INSTANCE }
 
+  /** Time to compare what was sent with the order's current seq. */
+  private enum CatchUp implements NoSerializationVerificationNeeded { EARLY, LATE }
+
+  private record Current(long seq) implements NoSerializationVerificationNeeded {}
+
   private Flow<Message, Message, NotUsed> connection(String tenantId, String orderId, Caller caller,
       Optional<Long> since) {
     Pair<ActorRef<Out>, Source<Message, NotUsed>> outbound = ActorSource.<Out>actorRef(
@@ -194,8 +200,12 @@ public final class OrderStream extends AllDirectives {
     }
 
     Behavior<Object> starting(Optional<Long> since) {
-      return Behaviors.setup(ctx -> {
+      return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
         live.subscribe(LiveUpdates.orderTopic(tenantId, orderId), Adapter.toClassic(ctx.getSelf()));
+        // the subscription reaches the order's node by gossip: an update published there before it arrives is
+        // lost, and no later update may come to show the gap; so compare with the order itself once it has spread
+        timers.startSingleTimer(CatchUp.EARLY, Duration.ofSeconds(2));
+        timers.startSingleTimer(CatchUp.LATE, Duration.ofSeconds(6));
         return Behaviors.receive(Object.class)
             .onMessage(DistributedPubSubMediator.SubscribeAck.class, ack -> {
               // subscribed first, loaded second: nothing published in between is lost
@@ -215,7 +225,7 @@ public final class OrderStream extends AllDirectives {
               return Behaviors.same();
             })
             .build();
-      });
+      }));
     }
 
     private void replay(ActorContext<Object> ctx, long after) {
@@ -272,6 +282,18 @@ public final class OrderStream extends AllDirectives {
             send(frame(update));
             lastSeq = update.seq();
             return Behaviors.same();
+          })
+          .onMessage(CatchUp.class, check -> {
+            ctx.pipeToSelf(orders.get(tenantId, orderId, caller),
+                (order, failure) -> failure == null ? new Current(order.revision()) : new Current(lastSeq));
+            return Behaviors.same();
+          })
+          .onMessage(Current.class, current -> {
+            if (current.seq() <= lastSeq) {
+              return Behaviors.same();
+            }
+            replay(ctx, lastSeq);
+            return loading(ctx);
           })
           .onMessage(CourierPosition.class, position -> {
             Fix fix = position.fix();

@@ -40,7 +40,7 @@ class ClusterTest {
   }
 
   @Test
-  void nodesShareTenantsCouriersAndOneConnectionPerCourier() throws Exception {
+  void nodesShareTenantsCouriersOrderStreamsAndOneConnectionPerCourier() throws Exception {
     int portA = freePort();
     String seed = "pekko://dispatch@127.0.0.1:" + portA;
     try (TestDatabases.Postgres database = TestDatabases.postgres();
@@ -70,6 +70,34 @@ class ClusterTest {
       Eventually.await("the position reported on b, read on a", () -> latitude(a, key), lat -> lat == 52.5001);
       assertEquals("clu-a", b.get("/v1/tenants", ADMIN_TOKEN).json().get("items").get(0).get("id").asText());
       onB.close();
+
+      // an order's stream on each node: the order lives on one of them, so at least one stream is fed across nodes
+      b.send(b.request("/v1/zones/all", key).header("Content-Type", "application/json").PUT(
+          HttpRequest.BodyPublishers.ofString("{\"name\":\"All\",\"area\":{\"type\":\"Polygon\",\"coordinates\":"
+              + "[[[-10,-10],[60,-10],[60,60],[-10,60],[-10,-10]]]},\"fee\":{\"base\":1,\"perKm\":0}}")));
+      Eventually.await("node a knows the zone", () -> a.get("/v1/zones", key).json().get("items").size(), n -> n == 1);
+      String orderId = a.send(a.request("/v1/orders", key).header("Content-Type", "application/json")
+              .header("Idempotency-Key", "cluster-1")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"visit\",\"customerId\":\"c1\","
+                  + "\"dropoff\":{\"lat\":52.5,\"lon\":13.4}}")))
+          .json().get("id").asText();
+      String customer = a.mintToken(key, "customer", "c1");
+      WsClient watchA = watchOrder(a, orderId, customer);
+      WsClient watchB = watchOrder(b, orderId, customer);
+      assertEquals("snapshot", MAPPER.readTree(watchA.next()).get("type").asText());
+      assertEquals("snapshot", MAPPER.readTree(watchB.next()).get("type").asText());
+      assertEquals(200, b.post("/v1/orders/" + orderId + "/accept", key, null).status());
+      for (WsClient watcher : new WsClient[] {watchA, watchB}) {
+        JsonNode accepted = MAPPER.readTree(watcher.next());
+        assertEquals("accepted", accepted.get("status").asText());
+        assertEquals(2, accepted.get("seq").asInt());
+        watcher.close();
+      }
     }
+  }
+
+  private static WsClient watchOrder(RunningNode node, String orderId, String token) {
+    return WsClient.connect(URI.create("ws://127.0.0.1:" + node.node().port() + "/v1/ws/orders/" + orderId),
+        Map.of("Authorization", "Bearer " + token));
   }
 }
