@@ -101,7 +101,11 @@ public final class Courier
 
   // ---- events
 
-  public sealed interface Event extends CborSerializable {}
+  public sealed interface Event extends CborSerializable {
+    String tenantId();
+
+    String courierId();
+  }
 
   public record CourierDefined(String tenantId, String courierId, CourierProfile profile, Instant at) implements Event {}
 

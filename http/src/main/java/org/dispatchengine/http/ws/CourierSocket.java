@@ -20,13 +20,11 @@ import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.TokenBucket;
@@ -132,16 +130,6 @@ public final class CourierSocket extends AllDirectives {
 
   // ---- one connection
 
-  /**
-   * What the outbound side sends: a text frame, or the end of the connection. Like every message between the parts
-   * of one connection, it never leaves this node.
-   */
-  private sealed interface Out extends NoSerializationVerificationNeeded {}
-
-  private record Frame(String text) implements Out {}
-
-  private enum Close implements Out { INSTANCE }
-
   /** The inbound side finished: the client closed, or {@code closing} says why the server closes. */
   private record InboundEnded(Optional<String> closing) implements NoSerializationVerificationNeeded {}
 
@@ -155,11 +143,8 @@ public final class CourierSocket extends AllDirectives {
 
   private Flow<Message, Message, NotUsed> connection(String tenantId, String courierId) {
     String connectionId = UUID.randomUUID().toString();
-    Pair<ActorRef<Out>, Source<Message, NotUsed>> outbound = ActorSource.<Out>actorRef(
-            out -> out == Close.INSTANCE, out -> Optional.empty(), settings.outboundBuffer(), OverflowStrategy.fail())
-        .collectType(Frame.class)
-        .<Message>map(frame -> TextMessage.create(frame.text()))
-        .preMaterialize(system);
+    Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound =
+        Sockets.outbound(system, settings.outboundBuffer());
     // reports told to the courier and not yet acknowledged: bounded, so an overloaded node drops positions (the
     // newest is what matters) instead of queueing them without end
     AtomicInteger inFlight = new AtomicInteger();
@@ -183,7 +168,7 @@ public final class CourierSocket extends AllDirectives {
   }
 
   private Behavior<Object> connectionBehavior(String tenantId, String courierId, String connectionId,
-      ActorRef<Out> out, AtomicInteger inFlight) {
+      ActorRef<Sockets.Out> out, AtomicInteger inFlight) {
     String topic = LiveUpdates.courierTopic(tenantId, courierId);
     SocketOpened self = new SocketOpened(connectionId, clock.instant());
     return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
@@ -205,7 +190,7 @@ public final class CourierSocket extends AllDirectives {
               return Behaviors.same();
             }
             out.tell(frame(new ErrorFrame("Replaced", "another connection of this courier took over")));
-            out.tell(Close.INSTANCE);
+            out.tell(Sockets.Close.INSTANCE);
             return Behaviors.stopped();
           })
           .onMessage(StatusReply.class, handled -> {
@@ -216,13 +201,13 @@ public final class CourierSocket extends AllDirectives {
             out.tell(frame(new NoticeFrame(notice.type(), notice.orderId(), notice.reason())));
             return Behaviors.same();
           })
-          .onMessage(Frame.class, frame -> {
+          .onMessage(Sockets.Text.class, frame -> {
             out.tell(frame);
             return Behaviors.same();
           })
           .onMessage(InboundEnded.class, ended -> {
-            ended.closing().ifPresent(text -> out.tell(new Frame(text)));
-            out.tell(Close.INSTANCE);
+            ended.closing().ifPresent(text -> out.tell(new Sockets.Text(text)));
+            out.tell(Sockets.Close.INSTANCE);
             return Behaviors.stopped();
           })
           .build();
@@ -325,8 +310,8 @@ public final class CourierSocket extends AllDirectives {
     connection.tell(frame(new ErrorFrame(title, detail)));
   }
 
-  private Frame frame(Object body) {
-    return new Frame(frameText(body));
+  private Sockets.Text frame(Object body) {
+    return new Sockets.Text(frameText(body));
   }
 
   private String frameText(Object body) {

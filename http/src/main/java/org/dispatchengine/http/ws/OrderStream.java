@@ -13,15 +13,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.dispatchengine.engine.Caller;
 import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.Fix;
@@ -140,12 +137,6 @@ public final class OrderStream extends AllDirectives {
 
   // ---- one connection
 
-  private sealed interface Out extends NoSerializationVerificationNeeded {}
-
-  private record Text(String text) implements Out {}
-
-  private enum Close implements Out { INSTANCE }
-
   private record Loaded(List<Object> frames, long lastSeq) implements NoSerializationVerificationNeeded {}
 
   private record LoadFailed(Throwable cause) implements NoSerializationVerificationNeeded {}
@@ -159,27 +150,12 @@ public final class OrderStream extends AllDirectives {
 
   private Flow<Message, Message, NotUsed> connection(String tenantId, String orderId, Caller caller,
       Optional<Long> since) {
-    Pair<ActorRef<Out>, Source<Message, NotUsed>> outbound = ActorSource.<Out>actorRef(
-            out -> out == Close.INSTANCE, out -> Optional.empty(), settings.outboundBuffer(), OverflowStrategy.fail())
-        .collectType(Text.class)
-        .<Message>map(text -> TextMessage.create(text.text()))
-        .preMaterialize(system);
+    Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound =
+        Sockets.outbound(system, settings.outboundBuffer());
     ActorRef<Object> connection = system.systemActorOf(
         new Connection(tenantId, orderId, caller, outbound.first()).starting(since),
         "order-stream-" + UUID.randomUUID(), Props.empty());
-    Sink<Message, NotUsed> inbound = Flow.<Message>create()
-        .watchTermination((mat, done) -> {
-          done.whenComplete((ok, failure) -> connection.tell(InboundEnded.INSTANCE));
-          return mat;
-        })
-        .to(Sink.foreach(message -> {
-          // nothing is expected from the client; drain what it sends so the connection stays healthy
-          if (message.isText()) {
-            message.asTextMessage().getStreamedText().runWith(Sink.ignore(), system);
-          } else {
-            message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), system);
-          }
-        }));
+    Sink<Message, NotUsed> inbound = Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE));
     return Flow.fromSinkAndSource(inbound, outbound.second());
   }
 
@@ -188,11 +164,11 @@ public final class OrderStream extends AllDirectives {
     private final String tenantId;
     private final String orderId;
     private final Caller caller;
-    private final ActorRef<Out> out;
+    private final ActorRef<Sockets.Out> out;
     private final List<Object> held = new ArrayList<>();
     private long lastSeq;
 
-    Connection(String tenantId, String orderId, Caller caller, ActorRef<Out> out) {
+    Connection(String tenantId, String orderId, Caller caller, ActorRef<Sockets.Out> out) {
       this.tenantId = tenantId;
       this.orderId = orderId;
       this.caller = caller;
@@ -306,14 +282,14 @@ public final class OrderStream extends AllDirectives {
 
     private void send(Object frame) {
       try {
-        out.tell(new Text(json.mapper().writeValueAsString(frame)));
+        out.tell(new Sockets.Text(json.mapper().writeValueAsString(frame)));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
     }
 
     private Behavior<Object> close() {
-      out.tell(Close.INSTANCE);
+      out.tell(Sockets.Close.INSTANCE);
       return Behaviors.stopped();
     }
   }
