@@ -18,6 +18,7 @@ import org.dispatchengine.engine.ClusterLinks;
 import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierService;
+import org.dispatchengine.engine.courier.CourierViews;
 import org.dispatchengine.engine.courier.LocationRules;
 import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.order.KeyClaim;
@@ -40,6 +41,7 @@ import org.dispatchengine.http.auth.UserTokens;
 import org.dispatchengine.http.routes.CourierRoutes;
 import org.dispatchengine.http.routes.DocsRoutes;
 import org.dispatchengine.http.routes.OsmAndRoutes;
+import org.dispatchengine.http.ws.AdminLive;
 import org.dispatchengine.http.ws.CourierSocket;
 import org.dispatchengine.http.ws.OrderStream;
 import org.dispatchengine.http.ws.Origins;
@@ -141,6 +143,8 @@ public final class Node {
           samplesBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second")), live, links,
           metrics.courierPublishTimer());
       CourierService couriers = new CourierService(system, settings.askTimeout());
+      CourierViews courierViews = new CourierViews();
+      courierViews.start(system);
       Duration claimRetention = full.getDuration("dispatch.engine.orders.idempotency-retention");
       KeyClaim.init(system, claimRetention);
       schedulePurge(system, database, claimRetention, full.getDuration("dispatch.engine.orders.purge-interval"));
@@ -152,7 +156,7 @@ public final class Node {
 
       List<Endpoint> endpoints = new ArrayList<>();
       endpoints.addAll(new OperationsRoutes(system, json, database, metrics,
-          Map.of("tenants", directory, "zones", zones, "stores", stores)).endpoints());
+          Map.of("tenants", directory, "zones", zones, "stores", stores, "couriers", courierViews)).endpoints());
       endpoints.addAll(new DocsRoutes().endpoints());
       endpoints.addAll(new TenantRoutes(json, settings.bodyReadTimeout(), tenants, auth).endpoints());
       endpoints.addAll(new TokenRoutes(json, settings.bodyReadTimeout(), directory, userTokens, auth).endpoints());
@@ -168,8 +172,11 @@ public final class Node {
       CourierSocket.Settings courierSocket = socketSettings(full);
       endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, courierSocket, Clock.systemUTC(),
           metrics.registry()).endpoints());
-      endpoints.addAll(new OrderStream(system, json, auth, orders, live, new OrderStream.Settings(
-          full.getInt("dispatch.orders.stream.outbound-buffer"), courierSocket.origins())).endpoints());
+      int streamBuffer = full.getInt("dispatch.orders.stream.outbound-buffer");
+      endpoints.addAll(new OrderStream(system, json, auth, orders, live,
+          new OrderStream.Settings(streamBuffer, courierSocket.origins())).endpoints());
+      endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins())
+          .endpoints());
       Router router = new Router(endpoints);
       Route route = metrics.instrument(new ErrorHandling(json).wrap(router.route()));
 

@@ -1,0 +1,135 @@
+package org.dispatchengine.http.ws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import org.dispatchengine.engine.courier.CourierPosition;
+import org.dispatchengine.engine.courier.CourierRecord;
+import org.dispatchengine.engine.courier.CourierViews;
+import org.dispatchengine.engine.courier.Fix;
+import org.dispatchengine.engine.live.ClusterLiveUpdates;
+import org.dispatchengine.engine.live.LiveUpdates;
+import org.dispatchengine.engine.order.OrderUpdate;
+import org.dispatchengine.http.api.Endpoint;
+import org.dispatchengine.http.api.Json;
+import org.dispatchengine.http.api.ProblemException;
+import org.dispatchengine.http.auth.Authenticator;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code /v1/ws/admin/live}: a tenant's live map for its operators (tenant key or admin). First a snapshot of the
+ * couriers on shift (with their last sampled position), then every courier's position (at most one a second per
+ * courier) and every order change of the tenant. Frames wait in a bounded buffer; a reader too slow for it is
+ * disconnected and reconnects for a fresh snapshot.
+ */
+public final class AdminLive extends AllDirectives {
+  private final ActorSystem<?> system;
+  private final Json json;
+  private final Authenticator auth;
+  private final CourierViews couriers;
+  private final ClusterLiveUpdates live;
+  private final int outboundBuffer;
+  private final Origins origins;
+
+  public AdminLive(ActorSystem<?> system, Json json, Authenticator auth, CourierViews couriers,
+      ClusterLiveUpdates live, int outboundBuffer, Origins origins) {
+    this.system = system;
+    this.json = json;
+    this.auth = auth;
+    this.couriers = couriers;
+    this.live = live;
+    this.outboundBuffer = outboundBuffer;
+    this.origins = origins;
+  }
+
+  public List<Endpoint> endpoints() {
+    return List.of(Endpoint.of(HttpMethods.GET, "/v1/ws/admin/live", p -> auth.authenticatedUpgrade(principal -> {
+      if (principal.tenantId() == null || !principal.caller().isTenantManager()) {
+        throw ProblemException.of(403, "The live map is for the tenant's key and admins");
+      }
+      return optionalHeaderValueByName("Origin", origin -> {
+        origins.check(origin);
+        return handleWebSocketMessages(connection(principal.tenantId()));
+      });
+    })));
+  }
+
+  private record CourierEntry(String id, String name, String vehicle, boolean available, int load, int capacity,
+      Fix location) {
+    static CourierEntry of(CourierRecord c) {
+      return new CourierEntry(c.courierId(), c.profile().name(), c.profile().vehicle().wireName(), c.available(),
+          c.load(), c.profile().capacity(), c.lastSample());
+    }
+  }
+
+  private record SnapshotFrame(String type, List<CourierEntry> couriers, Instant at) {}
+
+  private record PositionFrame(String type, String courierId, double lat, double lon, Double speed, Double heading,
+      Instant at, boolean available, int load) {}
+
+  private record OrderFrame(String type, String orderId, long seq, String change, String status, String courierId,
+      Instant at) {}
+
+  private enum InboundEnded implements NoSerializationVerificationNeeded { INSTANCE }
+
+  private Flow<Message, Message, NotUsed> connection(String tenantId) {
+    Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound = Sockets.outbound(system, outboundBuffer);
+    ActorRef<Object> connection = system.systemActorOf(behavior(tenantId, outbound.first()),
+        "admin-live-" + UUID.randomUUID(), Props.empty());
+    return Flow.fromSinkAndSource(Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE)),
+        outbound.second());
+  }
+
+  private Behavior<Object> behavior(String tenantId, ActorRef<Sockets.Out> out) {
+    return Behaviors.setup(ctx -> {
+      live.subscribe(LiveUpdates.tenantTopic(tenantId), Adapter.toClassic(ctx.getSelf()));
+      return Behaviors.receive(Object.class)
+          .onMessage(DistributedPubSubMediator.SubscribeAck.class, ack -> {
+            // the snapshot after subscribing: a change in between is in the stream too, never missing
+            send(out, new SnapshotFrame("snapshot",
+                couriers.online(tenantId).stream().map(CourierEntry::of).toList(), Instant.now()));
+            return Behaviors.same();
+          })
+          .onMessage(CourierPosition.class, position -> {
+            Fix fix = position.fix();
+            send(out, new PositionFrame("courier.location", position.courierId(), fix.lat(), fix.lon(), fix.speed(),
+                fix.heading(), fix.at(), position.available(), position.load()));
+            return Behaviors.same();
+          })
+          .onMessage(OrderUpdate.class, update -> {
+            send(out, new OrderFrame("order", update.orderId(), update.seq(), update.type(),
+                update.order().status().wireName(), update.order().courierId(), update.at()));
+            return Behaviors.same();
+          })
+          .onMessage(InboundEnded.class, ended -> {
+            out.tell(Sockets.Close.INSTANCE);
+            return Behaviors.stopped();
+          })
+          .build();
+    });
+  }
+
+  private void send(ActorRef<Sockets.Out> out, Object frame) {
+    try {
+      out.tell(new Sockets.Text(json.mapper().writeValueAsString(frame)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
