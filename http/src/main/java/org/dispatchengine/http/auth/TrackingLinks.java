@@ -1,10 +1,7 @@
 package org.dispatchengine.http.auth;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -54,14 +51,7 @@ public final class TrackingLinks {
         .expirationTime(Date.from(expiresAt))
         .jwtID(ApiKeys.randomToken(12))
         .build();
-    SignedJWT jwt = new SignedJWT(
-        new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).keyID(tenant.id()).build(), claims);
-    try {
-      jwt.sign(new MACSigner(tenant.signingKey()));
-    } catch (JOSEException e) {
-      throw new IllegalStateException("Cannot sign a tracking link", e);
-    }
-    return new Minted(jwt.serialize(), expiresAt);
+    return new Minted(UserTokens.sign(tenant, claims), expiresAt);
   }
 
   /** The link, when the token is one of an active tenant, unexpired and untampered; empty for anything else. */

@@ -63,6 +63,11 @@ public final class UserTokens {
         .expirationTime(Date.from(expiresAt))
         .jwtID(ApiKeys.randomToken(12))
         .build();
+    return new Minted(sign(tenant, claims), expiresAt);
+  }
+
+  /** An HS256 JWT of {@code claims}, signed with the tenant's secret and naming the tenant as its key id. */
+  static String sign(TenantRecord tenant, JWTClaimsSet claims) {
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).keyID(tenant.id()).build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
@@ -70,7 +75,7 @@ public final class UserTokens {
     } catch (JOSEException e) {
       throw new IllegalStateException("Cannot sign a token for tenant " + tenant.id(), e);
     }
-    return new Minted(jwt.serialize(), expiresAt);
+    return jwt.serialize();
   }
 
   /** The principal a token speaks for; a {@code 401} problem when the token is not good, {@code 403} if suspended. */

@@ -10,15 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The courier socket with a real WebSocket client over a real port. */
@@ -53,12 +49,6 @@ class CourierSocketTest extends FlowSupport {
     return MAPPER.readTree(frame);
   }
 
-  private static int refusedUpgrade(Runnable connect) {
-    CompletionException failure = assertThrows(CompletionException.class, connect::run);
-    WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
-    return handshake.getResponse().statusCode();
-  }
-
   private JsonNode awaitLocation(TestTenant t, String courierId, double lat) {
     return Eventually.await("courier " + courierId + " at " + lat,
         () -> node().get("/v1/couriers/" + courierId, t.key()).json(),
@@ -69,11 +59,11 @@ class CourierSocketTest extends FlowSupport {
   void theUpgradeIsAuthenticated() {
     TestTenant t = tenant("ws-a");
     onlineCourier(t, "k1", 1);
-    assertEquals(401, refusedUpgrade(() -> WsClient.connect(socket(""), Map.of())));
-    assertEquals(401, refusedUpgrade(() -> connect("not-a-token")));
-    assertEquals(403, refusedUpgrade(() -> connect(t.token("customer", "c1"))));
-    assertEquals(404, refusedUpgrade(() -> connect(t.token("courier", "ghost"))));
-    assertEquals(403, refusedUpgrade(() -> WsClient.connect(socket("?token=" + t.token("courier", "k1")),
+    assertEquals(401, WsClient.refusedStatus(() -> WsClient.connect(socket(""), Map.of())));
+    assertEquals(401, WsClient.refusedStatus(() -> connect("not-a-token")));
+    assertEquals(403, WsClient.refusedStatus(() -> connect(t.token("customer", "c1"))));
+    assertEquals(404, WsClient.refusedStatus(() -> connect(t.token("courier", "ghost"))));
+    assertEquals(403, WsClient.refusedStatus(() -> WsClient.connect(socket("?token=" + t.token("courier", "k1")),
         Map.of("Origin", "https://evil.example"))));
     WsClient browser = WsClient.connect(socket("?token=" + t.token("courier", "k1")),
         Map.of("Origin", "https://app.example"));

@@ -9,16 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The order stream with a real WebSocket client over a real port. */
 class OrderStreamTest extends FlowSupport {
@@ -41,8 +37,7 @@ class OrderStreamTest extends FlowSupport {
   }
 
   private int refused(String orderId, String token, String query) {
-    CompletionException failure = assertThrows(CompletionException.class, () -> watch(orderId, token, query));
-    return assertInstanceOf(WebSocketHandshakeException.class, failure.getCause()).getResponse().statusCode();
+    return WsClient.refusedStatus(() -> watch(orderId, token, query));
   }
 
   @Test

@@ -26,6 +26,19 @@ public final class WsClient implements WebSocket.Listener {
     return client;
   }
 
+  /** The HTTP status with which the server refused the upgrade that {@code connect} attempts. */
+  public static int refusedStatus(Runnable connect) {
+    try {
+      connect.run();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.net.http.WebSocketHandshakeException handshake) {
+        return handshake.getResponse().statusCode();
+      }
+      throw e;
+    }
+    throw new AssertionError("The upgrade was accepted");
+  }
+
   public void send(String text) {
     socket.sendText(text, true).join();
   }
