@@ -166,15 +166,16 @@ public final class Node {
       endpoints.addAll(new OrderRoutes(json, settings.bodyReadTimeout(), orders, auth, new OrderRoutes.Limits(
           full.getInt("dispatch.orders.max-items"), full.getInt("dispatch.orders.max-notes-length"))).endpoints());
       endpoints.addAll(new CourierRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
+      TrackingLinks trackingLinks = new TrackingLinks(settings.tokens().issuer(), Clock.systemUTC());
       endpoints.addAll(new TrackingRoutes(json, settings.bodyReadTimeout(), orders, couriers, directory,
-          new TrackingLinks(settings.tokens().issuer(), Clock.systemUTC()), auth, Clock.systemUTC()).endpoints());
+          trackingLinks, auth, Clock.systemUTC()).endpoints());
       endpoints.addAll(new OsmAndRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
       CourierSocket.Settings courierSocket = socketSettings(full);
       endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, courierSocket, Clock.systemUTC(),
           metrics.registry()).endpoints());
       int streamBuffer = full.getInt("dispatch.orders.stream.outbound-buffer");
-      endpoints.addAll(new OrderStream(system, json, auth, orders, live,
-          new OrderStream.Settings(streamBuffer, courierSocket.origins())).endpoints());
+      endpoints.addAll(new OrderStream(system, json, auth, orders, couriers, directory, trackingLinks, live,
+          new OrderStream.Settings(streamBuffer, courierSocket.origins()), Clock.systemUTC()).endpoints());
       endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins())
           .endpoints());
       Router router = new Router(endpoints);

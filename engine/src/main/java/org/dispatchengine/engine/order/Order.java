@@ -239,8 +239,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     if (!OrderRules.mayShareTracking(state.order(), cmd.by())) {
       return Effect().reply(cmd.replyTo(), Rejection.FORBIDDEN.reply("only the customer and the tenant manage links"));
     }
-    return Effect().persist(new TrackingLinksRevoked(tenantId, orderId, cmd.by(), clock.instant()))
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.order()));
+    return persistAndReply(new TrackingLinksRevoked(tenantId, orderId, cmd.by(), clock.instant()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRecordArrival(State state, RecordArrival cmd) {

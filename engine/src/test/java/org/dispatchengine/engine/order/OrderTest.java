@@ -195,6 +195,16 @@ class OrderTest {
   }
 
   @Test
+  void revokingTrackingLinksMovesTheGenerationAndIsPublished() {
+    create("h1");
+    var revoked = order.<StatusReply<OrderRecord>>runCommand(r -> new Order.RevokeTrackingLinks(TENANT, r));
+    assertEquals(1, revoked.reply().getValue().trackingGeneration());
+    assertEquals("tracking_links_revoked", published.get(published.size() - 1).update().type());
+    var byStore = order.<StatusReply<OrderRecord>>runCommand(r -> new Order.RevokeTrackingLinks(OrderRulesTest.STORE, r));
+    assertEquals("forbidden: only the customer and the tenant manage links", byStore.reply().getError().getMessage());
+  }
+
+  @Test
   void recoversALongHistoryFromSnapshotAndEvents() {
     create("h1");
     for (int i = 0; i < 120; i++) {

@@ -7,6 +7,7 @@ import org.dispatchengine.engine.Caller;
 import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.courier.CourierService;
 import org.dispatchengine.engine.courier.Fix;
+import org.dispatchengine.engine.courier.Vehicle;
 import org.dispatchengine.engine.order.Eta;
 import org.dispatchengine.engine.order.OrderRecord;
 import org.dispatchengine.engine.order.OrderRules;
@@ -35,7 +36,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class TrackingRoutes extends ApiDirectives {
   /** Reads an order on behalf of a link: the link was verified, so the engine itself asks. */
-  private static final Caller LINK = new Caller(Role.TENANT, "tracking-link", null);
+  public static final Caller LINK = new Caller(Role.TENANT, "tracking-link", null);
   private static final long DEFAULT_TTL_SECONDS = Duration.ofHours(24).toSeconds();
   private static final long MAX_TTL_SECONDS = Duration.ofDays(7).toSeconds();
 
@@ -92,34 +93,48 @@ public final class TrackingRoutes extends ApiDirectives {
   }
 
   private Route publicView(String token) {
-    TrackingLinks.Link link = links.verify(token, tenants).orElseThrow(TrackingRoutes::noSuchLink);
-    return onSuccess(orders.get(link.tenantId(), link.orderId(), LINK), order -> {
-      if (order.trackingGeneration() != link.generation()) {
-        throw noSuchLink();
-      }
-      return onSuccess(courierOf(link.tenantId(), order), status -> complete(json.ok(view(order, status))));
-    });
+    return onSuccess(linkedOrder(token, links, tenants, orders),
+        order -> onSuccess(publicView(couriers, order, clock), view -> complete(json.ok(view))));
   }
 
-  private CompletionStage<CourierService.Snapshot> courierOf(String tenantId, OrderRecord order) {
-    return order.courierId() == null
+  /** The public view of an order, with its courier's first name, position and the ETA when it has one. */
+  public static CompletionStage<PublicView> publicView(CourierService couriers, OrderRecord order, Clock clock) {
+    CompletionStage<CourierService.Snapshot> courier = order.courierId() == null
         ? CompletableFuture.completedFuture(null)
-        : couriers.get(tenantId, order.courierId()).thenApply(CourierService.Snapshot::of);
+        : couriers.get(order.tenantId(), order.courierId()).thenApply(CourierService.Snapshot::of);
+    return courier.thenApply(snapshot -> view(order, snapshot, clock));
   }
 
-  private PublicView view(OrderRecord order, CourierService.Snapshot courier) {
+  private static PublicView view(OrderRecord order, CourierService.Snapshot courier, Clock clock) {
     PublicCourier shown = null;
     PublicEta eta = null;
     if (courier != null) {
       shown = new PublicCourier(courier.firstName(), courier.position());
       if (courier.position() != null) {
-        eta = Eta.toDropoff(order, courier.position(), courier.vehicle())
-            .map(d -> new PublicEta(Math.max(1, (d.toSeconds() + 59) / 60), clock.instant().plus(d)))
-            .orElse(null);
+        eta = eta(order, courier.position(), courier.vehicle(), clock);
       }
     }
     return new PublicView(order.status().wireName(), order.kind().wireName(),
         new Point(order.dropoff().lat(), order.dropoff().lon()), shown, eta, order.updatedAt());
+  }
+
+  /** Minutes (rounded up, at least 1) and the time of arrival at the dropoff; null once the order is over. */
+  public static PublicEta eta(OrderRecord order, Fix position, Vehicle vehicle, Clock clock) {
+    return Eta.toDropoff(order, position, vehicle)
+        .map(d -> new PublicEta(Math.max(1, (d.toSeconds() + 59) / 60), clock.instant().plus(d)))
+        .orElse(null);
+  }
+
+  /** Verifies a tracking link and that its generation is still the order's; {@code 404} for anything else. */
+  public static CompletionStage<OrderRecord> linkedOrder(String token, TrackingLinks links, TenantDirectory tenants,
+      OrderService orders) {
+    TrackingLinks.Link link = links.verify(token, tenants).orElseThrow(TrackingRoutes::noSuchLink);
+    return orders.get(link.tenantId(), link.orderId(), LINK).thenApply(order -> {
+      if (order.trackingGeneration() != link.generation()) {
+        throw noSuchLink();
+      }
+      return order;
+    });
   }
 
   private static ProblemException noSuchLink() {

@@ -21,6 +21,8 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.dispatchengine.engine.Caller;
 import org.dispatchengine.engine.courier.CourierPosition;
+import org.dispatchengine.engine.courier.CourierService;
+import org.dispatchengine.engine.courier.Vehicle;
 import org.dispatchengine.engine.courier.Fix;
 import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.live.LiveUpdates;
@@ -33,14 +35,20 @@ import org.dispatchengine.http.api.Json;
 import org.dispatchengine.http.api.ProblemException;
 import org.dispatchengine.http.auth.Authenticator;
 import org.dispatchengine.http.auth.Principal;
+import org.dispatchengine.http.auth.TrackingLinks;
 import org.dispatchengine.http.routes.OrderRoutes;
+import org.dispatchengine.http.routes.TrackingRoutes;
+import org.dispatchengine.engine.tenant.TenantDirectory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code /v1/ws/orders/{orderId}}: an order's changes pushed to those who may see it (its customer, its store, its
@@ -60,25 +68,43 @@ public final class OrderStream extends AllDirectives {
   private final Json json;
   private final Authenticator auth;
   private final OrderService orders;
+  private final CourierService couriers;
+  private final TenantDirectory tenants;
+  private final TrackingLinks links;
   private final ClusterLiveUpdates live;
   private final Settings settings;
+  private final Clock clock;
 
   public OrderStream(ActorSystem<?> system, Json json, Authenticator auth, OrderService orders,
-      ClusterLiveUpdates live, Settings settings) {
+      CourierService couriers, TenantDirectory tenants, TrackingLinks links, ClusterLiveUpdates live,
+      Settings settings, Clock clock) {
     this.system = system;
     this.json = json;
     this.auth = auth;
     this.orders = orders;
+    this.couriers = couriers;
+    this.tenants = tenants;
+    this.links = links;
     this.live = live;
     this.settings = settings;
+    this.clock = clock;
   }
 
   public List<Endpoint> endpoints() {
-    return List.of(Endpoint.of(HttpMethods.GET, "/v1/ws/orders/{orderId}", p -> auth.authenticatedUpgrade(principal ->
-        optionalHeaderValueByName("Origin", origin -> parameterOptional("since", since -> {
-          settings.origins().check(origin);
-          return upgrade(principal, p.get("orderId"), since.map(OrderStream::sequence));
-        })))));
+    return List.of(
+        Endpoint.of(HttpMethods.GET, "/v1/ws/orders/{orderId}", p -> auth.authenticatedUpgrade(principal ->
+            optionalHeaderValueByName("Origin", origin -> parameterOptional("since", since -> {
+              settings.origins().check(origin);
+              return upgrade(principal, p.get("orderId"), since.map(OrderStream::sequence));
+            })))),
+        Endpoint.of(HttpMethods.GET, "/v1/ws/track/{token:any}", p ->
+            optionalHeaderValueByName("Origin", origin -> parameterOptional("since", since -> {
+              settings.origins().check(origin);
+              Optional<Long> from = since.map(OrderStream::sequence);
+              return onSuccess(TrackingRoutes.linkedOrder(p.get("token"), links, tenants, orders),
+                  order -> handleWebSocketMessages(connection(order.tenantId(), order.orderId(), TrackingRoutes.LINK,
+                      from, new Public())));
+            }))));
   }
 
   private static long sequence(String text) {
@@ -97,47 +123,129 @@ public final class OrderStream extends AllDirectives {
     if (principal.tenantId() == null) {
       throw ProblemException.of(403, "Use a credential of the tenant");
     }
-    return onSuccess(orders.get(principal.tenantId(), orderId, principal.caller()),
-        visible -> handleWebSocketMessages(connection(principal.tenantId(), orderId, principal.caller(), since)));
+    return onSuccess(orders.get(principal.tenantId(), orderId, principal.caller()), visible ->
+        handleWebSocketMessages(connection(principal.tenantId(), orderId, principal.caller(), since, new Full())));
   }
 
-  // ---- frames
+  // ---- presentation
+
+  /** How a stream shows the order: in full to those who may see it, or the public view to a tracking link. */
+  private interface Presenter {
+    CompletionStage<Object> snapshot(OrderRecord order);
+
+    /** A frame for a replayed event, or null to leave it out. */
+    Object event(long seq, Order.Event event);
+
+    /** A frame for a live update, or null to leave it out. */
+    Object update(OrderUpdate update);
+
+    Object position(CourierPosition position, OrderRecord latest);
+
+    /** Whether the update ends the stream. */
+    default boolean ends(OrderUpdate update) {
+      return false;
+    }
+  }
 
   private record SnapshotFrame(String type, long seq, OrderRoutes.OrderView order) {}
+
+  private record PublicSnapshotFrame(String type, long seq, TrackingRoutes.PublicView view) {}
 
   private record EventFrame(String type, long seq, Instant at, String status, String reason, String courierId,
       String stop) {}
 
-  private record PositionFrame(String type, double lat, double lon, Double speed, Double heading, Instant at) {}
+  private record PositionFrame(String type, double lat, double lon, Double speed, Double heading, Instant at,
+      TrackingRoutes.PublicEta eta) {}
 
-  private static EventFrame frame(long seq, Order.Event event) {
-    if (event instanceof Order.StatusChanged e) {
-      return new EventFrame("status", seq, e.at(), e.to().wireName(), e.reason(), null, null);
-    }
-    if (event instanceof Order.CourierAssigned e) {
-      return new EventFrame("assigned", seq, e.at(), null, null, e.courierId(), null);
-    }
-    if (event instanceof Order.CourierArrived e) {
-      return new EventFrame("arrived", seq, e.at(), null, null, null, e.stop().wireName());
-    }
-    return new EventFrame("created", seq, event.at(), null, null, null, null);
+  private static final String REVOKED = "tracking_links_revoked";
+
+  /**
+   * The frame of a change named as {@link Order#typeOf} names it; {@code reason} and {@code courierId} are shown only
+   * where given (the full view).
+   */
+  private static EventFrame frame(long seq, String type, Instant at, String reason, String courierId) {
+    return switch (type) {
+      case "created", REVOKED -> new EventFrame(type, seq, at, null, null, null, null);
+      case "assigned" -> new EventFrame("assigned", seq, at, null, null, courierId, null);
+      case "arrived_at_pickup", "arrived_at_dropoff" ->
+          new EventFrame("arrived", seq, at, null, null, null, type.substring("arrived_at_".length()));
+      default -> new EventFrame("status", seq, at, type, reason, null, null);
+    };
   }
 
-  private static EventFrame frame(OrderUpdate update) {
-    OrderRecord order = update.order();
-    return switch (update.type()) {
-      case "created" -> new EventFrame("created", update.seq(), update.at(), null, null, null, null);
-      case "assigned" -> new EventFrame("assigned", update.seq(), update.at(), null, null, order.courierId(), null);
-      case "arrived_at_pickup", "arrived_at_dropoff" -> new EventFrame("arrived", update.seq(), update.at(), null,
-          null, null, update.type().substring("arrived_at_".length()));
-      default -> new EventFrame("status", update.seq(), update.at(), order.status().wireName(), order.reason(), null,
-          null);
-    };
+  private static final class Full implements Presenter {
+    @Override
+    public CompletionStage<Object> snapshot(OrderRecord order) {
+      return CompletableFuture.completedFuture(
+          new SnapshotFrame("snapshot", order.revision(), OrderRoutes.OrderView.of(order)));
+    }
+
+    @Override
+    public Object event(long seq, Order.Event event) {
+      String reason = event instanceof Order.StatusChanged changed ? changed.reason() : null;
+      String courierId = event instanceof Order.CourierAssigned assigned ? assigned.courierId() : null;
+      return frame(seq, Order.typeOf(event), event.at(), reason, courierId);
+    }
+
+    @Override
+    public Object update(OrderUpdate update) {
+      return frame(update.seq(), update.type(), update.at(), update.order().reason(), update.order().courierId());
+    }
+
+    @Override
+    public Object position(CourierPosition position, OrderRecord latest) {
+      Fix fix = position.fix();
+      return new PositionFrame("courier.location", fix.lat(), fix.lon(), fix.speed(), fix.heading(), fix.at(), null);
+    }
+  }
+
+  /** What a tracking link shows: no ids of people, no reasons, positions with an ETA. */
+  private final class Public implements Presenter {
+    private volatile Vehicle vehicle = Vehicle.BIKE;
+
+    @Override
+    public CompletionStage<Object> snapshot(OrderRecord order) {
+      return TrackingRoutes.publicView(couriers, order, clock).thenApply(view -> {
+        if (order.courierId() != null) {
+          couriers.get(order.tenantId(), order.courierId())
+              .thenAccept(status -> vehicle = status.courier().profile().vehicle());
+        }
+        return new PublicSnapshotFrame("snapshot", order.revision(), view);
+      });
+    }
+
+    @Override
+    public Object event(long seq, Order.Event event) {
+      return event instanceof Order.TrackingLinksRevoked ? null : frame(seq, Order.typeOf(event), event.at(), null, null);
+    }
+
+    @Override
+    public Object update(OrderUpdate update) {
+      if (update.type().equals("assigned") && update.order().courierId() != null) {
+        couriers.get(update.tenantId(), update.order().courierId())
+            .thenAccept(status -> vehicle = status.courier().profile().vehicle());
+      }
+      return update.type().equals(REVOKED) ? null : frame(update.seq(), update.type(), update.at(), null, null);
+    }
+
+    @Override
+    public Object position(CourierPosition position, OrderRecord latest) {
+      Fix fix = position.fix();
+      return new PositionFrame("courier.location", fix.lat(), fix.lon(), fix.speed(), fix.heading(), fix.at(),
+          latest == null ? null : TrackingRoutes.eta(latest, fix, vehicle, clock));
+    }
+
+    @Override
+    public boolean ends(OrderUpdate update) {
+      return update.type().equals(REVOKED);
+    }
   }
 
   // ---- one connection
 
-  private record Loaded(List<Object> frames, long lastSeq) implements NoSerializationVerificationNeeded {}
+  /** @param order the order as read now, or null when only events were read */
+  private record Loaded(List<Object> frames, long lastSeq, OrderRecord order)
+      implements NoSerializationVerificationNeeded {}
 
   private record LoadFailed(Throwable cause) implements NoSerializationVerificationNeeded {}
 
@@ -149,11 +257,11 @@ public final class OrderStream extends AllDirectives {
   private record Current(long seq) implements NoSerializationVerificationNeeded {}
 
   private Flow<Message, Message, NotUsed> connection(String tenantId, String orderId, Caller caller,
-      Optional<Long> since) {
+      Optional<Long> since, Presenter presenter) {
     Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound =
         Sockets.outbound(system, settings.outboundBuffer());
     ActorRef<Object> connection = system.systemActorOf(
-        new Connection(tenantId, orderId, caller, outbound.first()).starting(since),
+        new Connection(tenantId, orderId, caller, outbound.first(), presenter).starting(since),
         "order-stream-" + UUID.randomUUID(), Props.empty());
     Sink<Message, NotUsed> inbound = Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE));
     return Flow.fromSinkAndSource(inbound, outbound.second());
@@ -165,14 +273,18 @@ public final class OrderStream extends AllDirectives {
     private final String orderId;
     private final Caller caller;
     private final ActorRef<Sockets.Out> out;
+    private final Presenter presenter;
     private final List<Object> held = new ArrayList<>();
     private long lastSeq;
+    /** The order as last seen, for what positions show with them (the ETA); null until one was read. */
+    private OrderRecord latest;
 
-    Connection(String tenantId, String orderId, Caller caller, ActorRef<Sockets.Out> out) {
+    Connection(String tenantId, String orderId, Caller caller, ActorRef<Sockets.Out> out, Presenter presenter) {
       this.tenantId = tenantId;
       this.orderId = orderId;
       this.caller = caller;
       this.out = out;
+      this.presenter = presenter;
     }
 
     Behavior<Object> starting(Optional<Long> since) {
@@ -188,10 +300,9 @@ public final class OrderStream extends AllDirectives {
               if (since.isPresent()) {
                 replay(ctx, since.get());
               } else {
-                ctx.pipeToSelf(orders.get(tenantId, orderId, caller), (order, failure) -> failure == null
-                    ? new Loaded(List.of(new SnapshotFrame("snapshot", order.revision(), OrderRoutes.OrderView.of(order))),
-                        order.revision())
-                    : new LoadFailed(failure));
+                ctx.pipeToSelf(orders.get(tenantId, orderId, caller).thenCompose(order -> presenter.snapshot(order)
+                        .thenApply(frame -> new Loaded(List.of(frame), order.revision(), order))),
+                    (loaded, failure) -> failure == null ? loaded : new LoadFailed(failure));
               }
               return loading(ctx);
             })
@@ -213,11 +324,14 @@ public final class OrderStream extends AllDirectives {
         long last = after;
         for (OrderService.HistoryEntry entry : history) {
           if (entry.seq() > after) {
-            frames.add(frame(entry.seq(), entry.event()));
+            Object frame = presenter.event(entry.seq(), entry.event());
+            if (frame != null) {
+              frames.add(frame);
+            }
             last = entry.seq();
           }
         }
-        return new Loaded(frames, last);
+        return new Loaded(frames, last, null);
       });
     }
 
@@ -226,6 +340,9 @@ public final class OrderStream extends AllDirectives {
           .onMessage(Loaded.class, loaded -> {
             loaded.frames().forEach(this::send);
             lastSeq = Math.max(lastSeq, loaded.lastSeq());
+            if (loaded.order() != null) {
+              latest = loaded.order();
+            }
             List<Object> pending = new ArrayList<>(held);
             held.clear();
             Behavior<Object> following = following(ctx);
@@ -255,9 +372,13 @@ public final class OrderStream extends AllDirectives {
               replay(ctx, lastSeq);
               return loading(ctx);
             }
-            send(frame(update));
+            latest = update.order();
             lastSeq = update.seq();
-            return Behaviors.same();
+            Object frame = presenter.update(update);
+            if (frame != null) {
+              send(frame);
+            }
+            return presenter.ends(update) ? close() : Behaviors.same();
           })
           .onMessage(CatchUp.class, check -> {
             ctx.pipeToSelf(orders.get(tenantId, orderId, caller),
@@ -272,8 +393,7 @@ public final class OrderStream extends AllDirectives {
             return loading(ctx);
           })
           .onMessage(CourierPosition.class, position -> {
-            Fix fix = position.fix();
-            send(new PositionFrame("courier.location", fix.lat(), fix.lon(), fix.speed(), fix.heading(), fix.at()));
+            send(presenter.position(position, latest));
             return Behaviors.same();
           })
           .onMessage(InboundEnded.class, ended -> close())

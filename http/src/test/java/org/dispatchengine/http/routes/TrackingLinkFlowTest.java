@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.http.testing.RunningNode.Reply;
+import org.dispatchengine.http.testing.WsClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrackingLinkFlowTest extends FlowSupport {
   @RegisterExtension
   static final NodeExtension NODE = NodeExtension.onH2(Map.of());
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Override
   RunningNode node() {
@@ -58,6 +63,39 @@ class TrackingLinkFlowTest extends FlowSupport {
     assertTrue(moving.get("eta").get("minutes").asInt() >= 1, moving.toString());
     assertFalse(moving.toString().contains("Larsen"));
     assertFalse(moving.toString().contains("k1"));
+  }
+
+  @Test
+  void theLinkStreamsThePublicViewAndEndsWhenRevoked() throws Exception {
+    TestTenant t = tenant("tl-d");
+    String id = createOrder(t.key(), "k", pizza("c1")).json().get("id").asText();
+    String token = link(id, t.key()).json().get("token").asText();
+    WsClient watcher = WsClient.connect(URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/track/" + token),
+        Map.of());
+    JsonNode snapshot = MAPPER.readTree(watcher.next());
+    assertEquals("snapshot", snapshot.get("type").asText());
+    assertEquals("pending", snapshot.get("view").get("status").asText());
+    assertFalse(snapshot.toString().contains("c1"));
+
+    onlineCourier(t, "k1", 1);
+    node().post("/v1/orders/" + id + "/assign", t.key(), "{\"courierId\":\"k1\"}");
+    JsonNode assigned = MAPPER.readTree(watcher.next());
+    assertEquals("assigned", assigned.get("type").asText());
+    assertFalse(assigned.has("courierId"), "no ids of people in public frames");
+    node().post("/v1/couriers/k1/location", t.token("courier", "k1"), "{\"lat\":52.51,\"lon\":13.41,\"speed\":5}");
+    JsonNode position = MAPPER.readTree(watcher.next());
+    assertEquals("courier.location", position.get("type").asText());
+    assertTrue(position.get("eta").get("minutes").asInt() >= 1, position.toString());
+
+    node().post("/v1/orders/" + id + "/cancel", t.key(), "{\"reason\":\"private reason\"}");
+    JsonNode cancelled = MAPPER.readTree(watcher.next());
+    assertEquals("cancelled", cancelled.get("status").asText());
+    assertFalse(cancelled.has("reason"), "reasons are not public");
+
+    node().delete("/v1/orders/" + id + "/tracking-link", t.key());
+    assertEquals(1000, watcher.closeCode(), "a revoked link's stream ends");
+    assertEquals(404, WsClient.refusedStatus(() -> WsClient.connect(
+        URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/track/" + token), Map.of())));
   }
 
   @Test
