@@ -13,7 +13,6 @@ import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.dispatchengine.engine.courier.CourierPosition;
@@ -35,7 +34,8 @@ import java.util.UUID;
 /**
  * {@code /v1/ws/admin/live}: a tenant's live map for its operators (tenant key or admin). First a snapshot of the
  * couriers on shift (with their last sampled position), then every courier's position (at most one a second per
- * courier) and every order change of the tenant. Frames wait in a bounded buffer; a reader too slow for it is
+ * courier) and every order change of the tenant. Frames go out as fast as the reader takes them: while it is behind,
+ * each courier's position waits newest-wins and changes wait in order; a map too far behind to keep every change is
  * disconnected and reconnects for a fresh snapshot.
  */
 public final class AdminLive extends AllDirectives {
@@ -89,45 +89,58 @@ public final class AdminLive extends AllDirectives {
   private enum InboundEnded implements NoSerializationVerificationNeeded { INSTANCE }
 
   private Flow<Message, Message, NotUsed> connection(String tenantId) {
-    Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound = Sockets.outbound(system, outboundBuffer);
-    ActorRef<Object> connection = system.systemActorOf(behavior(tenantId, outbound.first()),
+    ActorRef<Object> connection = system.systemActorOf(behavior(tenantId, new Sockets.Paced(outboundBuffer)),
         "admin-live-" + UUID.randomUUID(), Props.empty());
-    return Flow.fromSinkAndSource(Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE)),
-        outbound.second());
+    Source<Message, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
+    return Flow.fromSinkAndSource(Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE)), outbound);
   }
 
-  private Behavior<Object> behavior(String tenantId, ActorRef<Sockets.Out> out) {
+  private Behavior<Object> behavior(String tenantId, Sockets.Paced out) {
     return Behaviors.setup(ctx -> {
       live.subscribe(LiveUpdates.tenantTopic(tenantId), Adapter.toClassic(ctx.getSelf()));
       return Behaviors.receive(Object.class)
           .onMessage(DistributedPubSubMediator.SubscribeAck.class, ack -> {
             // the snapshot after subscribing: a change in between is in the stream too, never missing
-            send(out, new SnapshotFrame("snapshot",
+            return change(out, new SnapshotFrame("snapshot",
                 couriers.online(tenantId).stream().map(CourierEntry::of).toList(), Instant.now()));
-            return Behaviors.same();
           })
           .onMessage(CourierPosition.class, position -> {
             Fix fix = position.fix();
-            send(out, new PositionFrame("courier.location", position.courierId(), fix.lat(), fix.lon(), fix.speed(),
-                fix.heading(), fix.at(), position.available(), position.load()));
+            out.position(position.courierId(), text(new PositionFrame("courier.location", position.courierId(),
+                fix.lat(), fix.lon(), fix.speed(), fix.heading(), fix.at(), position.available(), position.load())));
             return Behaviors.same();
           })
           .onMessage(OrderUpdate.class, update -> {
-            send(out, new OrderFrame("order", update.orderId(), update.seq(), update.type(),
+            return change(out, new OrderFrame("order", update.orderId(), update.seq(), update.type(),
                 update.order().status().wireName(), update.order().courierId(), update.at()));
+          })
+          .onMessage(Sockets.Acked.class, acked -> {
+            out.acked();
+            return Behaviors.same();
+          })
+          .onMessage(Sockets.Attached.class, attached -> {
+            out.attach(attached.out());
             return Behaviors.same();
           })
           .onMessage(InboundEnded.class, ended -> {
-            out.tell(Sockets.Close.INSTANCE);
+            out.close();
             return Behaviors.stopped();
           })
           .build();
     });
   }
 
-  private void send(ActorRef<Sockets.Out> out, Object frame) {
+  /** A map too far behind to keep every change is disconnected; it reconnects for a fresh snapshot. */
+  private Behavior<Object> change(Sockets.Paced out, Object frame) {
+    if (!out.change(text(frame))) {
+      out.close();
+    }
+    return Behaviors.same();
+  }
+
+  private String text(Object frame) {
     try {
-      out.tell(new Sockets.Text(json.mapper().writeValueAsString(frame)));
+      return json.mapper().writeValueAsString(frame);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

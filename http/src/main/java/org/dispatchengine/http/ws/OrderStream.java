@@ -58,7 +58,9 @@ import java.util.concurrent.CompletionStage;
  * {@code ?since=<seq>} the stream starts instead with every event after {@code seq}, read from the journal. Live
  * updates arriving meanwhile are held and sent only if newer than what was sent, so there is no gap and no
  * duplicate at the switch; if a live update shows a gap (pub-sub delivers at most once), the missing events are read
- * from the journal. A reader too slow for the bounded buffer is disconnected and resumes with {@code since}.
+ * from the journal. Frames go out as fast as the reader takes them: while it is behind, positions wait newest-wins and
+ * changes wait in order, and a reader too far behind to keep every change is disconnected, to resume with
+ * {@code since}.
  */
 public final class OrderStream extends AllDirectives {
 
@@ -258,13 +260,13 @@ public final class OrderStream extends AllDirectives {
 
   private Flow<Message, Message, NotUsed> connection(String tenantId, String orderId, Caller caller,
       Optional<Long> since, Presenter presenter) {
-    Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound =
-        Sockets.outbound(system, settings.outboundBuffer());
     ActorRef<Object> connection = system.systemActorOf(
-        new Connection(tenantId, orderId, caller, outbound.first(), presenter).starting(since),
+        new Connection(tenantId, orderId, caller, new Sockets.Paced(settings.outboundBuffer()), presenter)
+            .starting(since),
         "order-stream-" + UUID.randomUUID(), Props.empty());
+    Source<Message, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
     Sink<Message, NotUsed> inbound = Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE));
-    return Flow.fromSinkAndSource(inbound, outbound.second());
+    return Flow.fromSinkAndSource(inbound, outbound);
   }
 
   /** The actor behind one stream: loads the start from the journal, then follows the order's topic. */
@@ -272,14 +274,14 @@ public final class OrderStream extends AllDirectives {
     private final String tenantId;
     private final String orderId;
     private final Caller caller;
-    private final ActorRef<Sockets.Out> out;
+    private final Sockets.Paced out;
     private final Presenter presenter;
     private final List<Object> held = new ArrayList<>();
     private long lastSeq;
     /** The order as last seen, for what positions show with them (the ETA); null until one was read. */
     private OrderRecord latest;
 
-    Connection(String tenantId, String orderId, Caller caller, ActorRef<Sockets.Out> out, Presenter presenter) {
+    Connection(String tenantId, String orderId, Caller caller, Sockets.Paced out, Presenter presenter) {
       this.tenantId = tenantId;
       this.orderId = orderId;
       this.caller = caller;
@@ -307,6 +309,8 @@ public final class OrderStream extends AllDirectives {
               return loading(ctx);
             })
             .onMessage(InboundEnded.class, ended -> close())
+            .onMessage(Sockets.Acked.class, this::acked)
+            .onMessage(Sockets.Attached.class, this::attached)
             .onAnyMessage(message -> {
               held.add(message);
               return Behaviors.same();
@@ -353,6 +357,8 @@ public final class OrderStream extends AllDirectives {
           })
           .onMessage(LoadFailed.class, failed -> close())
           .onMessage(InboundEnded.class, ended -> close())
+          .onMessage(Sockets.Acked.class, this::acked)
+          .onMessage(Sockets.Attached.class, this::attached)
           .onAnyMessage(message -> {
             held.add(message);
             return Behaviors.same();
@@ -393,23 +399,42 @@ public final class OrderStream extends AllDirectives {
             return loading(ctx);
           })
           .onMessage(CourierPosition.class, position -> {
-            send(presenter.position(position, latest));
+            out.position(position.courierId(), text(presenter.position(position, latest)));
             return Behaviors.same();
           })
           .onMessage(InboundEnded.class, ended -> close())
+          .onMessage(Sockets.Acked.class, this::acked)
+          .onMessage(Sockets.Attached.class, this::attached)
           .build();
     }
 
+    /** Sends a change; a reader too far behind to keep every change is disconnected, to resume with since. */
     private void send(Object frame) {
+      if (!out.change(text(frame))) {
+        out.close();
+      }
+    }
+
+    private String text(Object frame) {
       try {
-        out.tell(new Sockets.Text(json.mapper().writeValueAsString(frame)));
+        return json.mapper().writeValueAsString(frame);
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
     }
 
+    private Behavior<Object> acked(Sockets.Acked acked) {
+      out.acked();
+      return Behaviors.same();
+    }
+
+    private Behavior<Object> attached(Sockets.Attached attached) {
+      out.attach(attached.out());
+      return Behaviors.same();
+    }
+
     private Behavior<Object> close() {
-      out.tell(Sockets.Close.INSTANCE);
+      out.close();
       return Behaviors.stopped();
     }
   }

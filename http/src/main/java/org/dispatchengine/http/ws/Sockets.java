@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -36,6 +37,86 @@ final class Sockets {
         .collectType(Text.class)
         .<Message>map(text -> TextMessage.create(text.text()))
         .preMaterialize(system);
+  }
+
+  /** The stream took the last frame and wants the next. */
+  enum Acked implements NoSerializationVerificationNeeded { INSTANCE }
+
+  /** Hands a connection's actor its outbound side, which can only be made once the actor exists. */
+  record Attached(ActorRef<Out> out) implements NoSerializationVerificationNeeded {}
+
+  /**
+   * An outbound side paced by the reader: frames are sent one at a time, the next when the stream acknowledges the
+   * last ({@link Acked} to {@code connection}); the connection is told {@link Attached} once it is materialized.
+   */
+  static Source<Message, NotUsed> pacedOutbound(ActorSystem<?> system, ActorRef<Object> connection) {
+    Pair<ActorRef<Out>, Source<Message, NotUsed>> outbound = ActorSource.<Out, Object>actorRefWithBackpressure(
+            connection, Acked.INSTANCE,
+            out -> out == Close.INSTANCE ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
+            out -> Optional.empty())
+        .collectType(Text.class)
+        .<Message>map(text -> TextMessage.create(text.text()))
+        .preMaterialize(system);
+    connection.tell(new Attached(outbound.first()));
+    return outbound.second();
+  }
+
+  /**
+   * The frames of one paced connection: sent at once while the reader keeps up, otherwise waiting in a
+   * {@link FrameQueue} (changes in order, positions newest-wins). Used by the connection's actor only.
+   */
+  static final class Paced {
+    private final FrameQueue waiting;
+    private ActorRef<Out> out;
+    private boolean ready;
+    private boolean closing;
+
+    Paced(int maxWaitingChanges) {
+      this.waiting = new FrameQueue(maxWaitingChanges);
+    }
+
+    void attach(ActorRef<Out> attached) {
+      out = attached;
+      if (closing) {
+        out.tell(Close.INSTANCE);
+      } else {
+        acked();
+      }
+    }
+
+    /** False when the reader is too slow to keep every change: the caller closes the connection. */
+    boolean change(String frame) {
+      if (ready) {
+        send(frame);
+        return true;
+      }
+      return waiting.offerChange(frame);
+    }
+
+    void position(String key, String frame) {
+      if (ready) {
+        send(frame);
+      } else {
+        waiting.offerPosition(key, frame);
+      }
+    }
+
+    void acked() {
+      ready = true;
+      waiting.poll().ifPresent(this::send);
+    }
+
+    void close() {
+      closing = true;
+      if (out != null) {
+        out.tell(Close.INSTANCE);
+      }
+    }
+
+    private void send(String frame) {
+      ready = false;
+      out.tell(new Text(frame));
+    }
   }
 
   /** The inbound side of a stream the client only listens to: drains what it sends, calls {@code ended} when it ends. */
