@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -296,7 +297,7 @@ public final class OrderStream extends AllDirectives {
         // lost, and no later update may come to show the gap; so compare with the order itself once it has spread
         timers.startSingleTimer(CatchUp.EARLY, Duration.ofSeconds(2));
         timers.startSingleTimer(CatchUp.LATE, Duration.ofSeconds(6));
-        return Behaviors.receive(Object.class)
+        return holdingTheRest(Behaviors.receive(Object.class)
             .onMessage(DistributedPubSubMediator.SubscribeAck.class, ack -> {
               // subscribed first, loaded second: nothing published in between is lost
               if (since.isPresent()) {
@@ -307,15 +308,7 @@ public final class OrderStream extends AllDirectives {
                     (loaded, failure) -> failure == null ? loaded : new LoadFailed(failure));
               }
               return loading(ctx);
-            })
-            .onMessage(InboundEnded.class, ended -> close())
-            .onMessage(Sockets.Acked.class, this::acked)
-            .onMessage(Sockets.Attached.class, this::attached)
-            .onAnyMessage(message -> {
-              held.add(message);
-              return Behaviors.same();
-            })
-            .build();
+            }));
       }));
     }
 
@@ -340,7 +333,7 @@ public final class OrderStream extends AllDirectives {
     }
 
     private Behavior<Object> loading(ActorContext<Object> ctx) {
-      return Behaviors.receive(Object.class)
+      return holdingTheRest(Behaviors.receive(Object.class)
           .onMessage(Loaded.class, loaded -> {
             loaded.frames().forEach(this::send);
             lastSeq = Math.max(lastSeq, loaded.lastSeq());
@@ -355,7 +348,15 @@ public final class OrderStream extends AllDirectives {
             }
             return following;
           })
-          .onMessage(LoadFailed.class, failed -> close())
+          .onMessage(LoadFailed.class, failed -> close()));
+    }
+
+    /**
+     * Until the start is loaded: the connection's own plumbing is served at once, everything else (live updates,
+     * catch-up checks) is held for {@link #following}.
+     */
+    private Behavior<Object> holdingTheRest(BehaviorBuilder<Object> builder) {
+      return builder
           .onMessage(InboundEnded.class, ended -> close())
           .onMessage(Sockets.Acked.class, this::acked)
           .onMessage(Sockets.Attached.class, this::attached)
