@@ -46,6 +46,27 @@ public enum Rejection {
     return Optional.empty();
   }
 
+  /** Refuses a request outside an entity, as an entity's reply would: {@code field} may be null. */
+  public RuntimeException refusal(String field, String detail) {
+    return new Refused(this, field, detail);
+  }
+
+  /** A refusal raised by a service rather than replied by an entity; rendered exactly like one. */
+  public static final class Refused extends RuntimeException {
+    private final transient Rejection rejection;
+    private final String field;
+
+    Refused(Rejection rejection, String field, String detail) {
+      super(detail, null, false, false);
+      this.rejection = rejection;
+      this.field = field;
+    }
+
+    public Parsed parsed() {
+      return new Parsed(rejection, field == null ? getMessage() : field + FIELD_SEPARATOR + getMessage());
+    }
+  }
+
   public record Parsed(Rejection rejection, String detail) {
     /** The field a {@link #replyField} refusal names, if it names one. */
     public java.util.Optional<String> field() {

@@ -12,6 +12,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.dispatchengine.engine.Caller;
 import org.dispatchengine.engine.EntityAsk;
 import org.dispatchengine.engine.Ids;
+import org.dispatchengine.engine.Rejection;
 import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.courier.CourierService;
 import org.dispatchengine.engine.geo.Place;
@@ -122,7 +123,8 @@ public final class OrderService {
       orderId = orderId.thenCompose(id -> claim(tenantId, "external-ref", request.externalRef(), requestHash, id,
           "externalRef").thenApply(claimed -> {
             if (idFixed && !claimed.equals(id)) {
-              throw new OrderConflict("externalRef " + request.externalRef() + " belongs to order " + claimed);
+              throw Rejection.CONFLICT.refusal(null,
+                  "externalRef " + request.externalRef() + " belongs to order " + claimed);
             }
             return claimed;
           }));
@@ -131,36 +133,21 @@ public final class OrderService {
         (ActorRef<StatusReply<OrderRecord>> replyTo) -> new Order.Create(order, requestHash, by, replyTo)));
   }
 
-  /** A key reused with another request; {@code field} names where the key came from. */
-  public static final class KeyReused extends RuntimeException {
-    private final String field;
-
-    KeyReused(String field) {
-      super(field + " was already used with a different request", null, false, false);
-      this.field = field;
-    }
-
-    public String field() {
-      return field;
-    }
-  }
-
-  /** The request conflicts with an existing order. */
-  public static final class OrderConflict extends RuntimeException {
-    OrderConflict(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private CompletionStage<String> claim(String tenantId, String scope, String key, String requestHash,
       String proposedId, String field) {
     return claims.ask(KeyClaim.entityId(tenantId, scope, key),
             (ActorRef<StatusReply<String>> replyTo) -> new KeyClaim.Claim(requestHash, proposedId, replyTo))
         .exceptionally(failure -> {
-          throw failure instanceof StatusReply.ErrorMessage || failure.getCause() instanceof StatusReply.ErrorMessage
-              ? new KeyReused(field)
+          throw isRefusal(failure)
+              ? Rejection.INVALID.refusal(field, "was already used with a different request")
               : failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
         });
+  }
+
+  /** Whether an ask failed because the entity refused (as opposed to a timeout, when the outcome is unknown). */
+  private static boolean isRefusal(Throwable failure) {
+    return failure instanceof StatusReply.ErrorMessage
+        || (failure != null && failure.getCause() instanceof StatusReply.ErrorMessage);
   }
 
   public CompletionStage<OrderRecord> get(String tenantId, String orderId, Caller by) {
@@ -183,25 +170,17 @@ public final class OrderService {
   public CompletionStage<OrderRecord> assign(String tenantId, String orderId, String courierId, Caller by) {
     return get(tenantId, orderId, by).thenCompose(order -> {
       if (!OrderRules.mayAssign(by)) {
-        throw new OrderForbidden("only the tenant assigns couriers by hand");
+        throw Rejection.FORBIDDEN.refusal(null, "only the tenant assigns couriers by hand");
       }
       return couriers.takeOrder(tenantId, courierId, orderId, order.pickup(), order.dropoff());
     }).thenCompose(taken -> orders.ask(Ids.entityId(tenantId, orderId),
             (ActorRef<StatusReply<OrderRecord>> r) -> new Order.Assign(courierId, by, r))
         .whenComplete((assigned, failure) -> {
           // only a definite refusal; after a timeout the order may well have taken the courier
-          if (failure instanceof StatusReply.ErrorMessage || (failure != null
-              && failure.getCause() instanceof StatusReply.ErrorMessage)) {
+          if (isRefusal(failure)) {
             couriers.release(tenantId, courierId, orderId, "refused");
           }
         }));
-  }
-
-  /** The caller may see the order but not do this. */
-  public static final class OrderForbidden extends RuntimeException {
-    OrderForbidden(String message) {
-      super(message, null, false, false);
-    }
   }
 
   public CompletionStage<OrderRecord> revokeTrackingLinks(String tenantId, String orderId, Caller by) {

@@ -11,7 +11,6 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.StatusReply;
 import org.dispatchengine.engine.Rejection;
-import org.dispatchengine.engine.order.OrderService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,25 +51,14 @@ public final class ErrorHandling extends AllDirectives {
     if (t instanceof EntityStreamSizeException size) {
       return json.problem(Problem.of(413, "The body is larger than the limit of " + size.limit() + " bytes"));
     }
+    if (t instanceof Rejection.Refused refused) {
+      return problemOf(refused.parsed());
+    }
     if (t instanceof StatusReply.ErrorMessage error) {
       var parsed = Rejection.parse(error.getMessage());
-      if (parsed.isPresent() && parsed.get().field().isPresent()) {
-        return json.problem(Problem.validation(
-            List.of(new Problem.FieldError(parsed.get().field().get(), parsed.get().message()))));
-      }
       if (parsed.isPresent()) {
-        return json.problem(Problem.of(statusOf(parsed.get().rejection()), parsed.get().detail()));
+        return problemOf(parsed.get());
       }
-    }
-    if (t instanceof OrderService.KeyReused reused) {
-      return json.problem(Problem.validation(
-          List.of(new Problem.FieldError(reused.field(), "was already used with a different request"))));
-    }
-    if (t instanceof OrderService.OrderForbidden forbidden) {
-      return json.problem(Problem.of(403, forbidden.getMessage()));
-    }
-    if (t instanceof OrderService.OrderConflict conflict) {
-      return json.problem(Problem.of(409, conflict.getMessage()));
     }
     if (t instanceof TimeoutException) {
       log.warn("Request timed out inside the engine", t);
@@ -78,6 +66,14 @@ public final class ErrorHandling extends AllDirectives {
     }
     log.error("Unexpected failure while serving a request", t);
     return json.problem(Problem.of(500, "An unexpected error occurred"));
+  }
+
+  /** A refusal, by an entity or a service: {@code 422} naming the field when it names one, else by its kind. */
+  private HttpResponse problemOf(Rejection.Parsed parsed) {
+    if (parsed.field().isPresent()) {
+      return json.problem(Problem.validation(List.of(new Problem.FieldError(parsed.field().get(), parsed.message()))));
+    }
+    return json.problem(Problem.of(statusOf(parsed.rejection()), parsed.detail()));
   }
 
   private static Throwable unwrap(Throwable t) {
