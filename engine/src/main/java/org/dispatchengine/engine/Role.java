@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Who a credential speaks for. Only the last four are roles of user tokens; the others come from keys. */
+/** Who a credential speaks for: user tokens carry the four user roles, keys the platform and tenant roles. */
 public enum Role {
   /** The engine's operator, with {@code DISPATCH_ADMIN_TOKEN}. */
   PLATFORM,
@@ -16,14 +16,16 @@ public enum Role {
   ADMIN,
   STORE,
   COURIER,
-  CUSTOMER;
+  CUSTOMER,
+  /** The engine itself, as the author of what dispatch decides; never a credential. */
+  SYSTEM;
 
   public static final Map<String, Role> USER_ROLES = Arrays.stream(values())
       .filter(Role::isUserRole)
       .collect(Collectors.toUnmodifiableMap(Role::wireName, Function.identity()));
 
   public boolean isUserRole() {
-    return this != PLATFORM && this != TENANT;
+    return this != PLATFORM && this != TENANT && this != SYSTEM;
   }
 
   public String wireName() {

@@ -15,6 +15,9 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.dispatchengine.engine.ClusterLinks;
+import org.dispatchengine.engine.ShardedReminders;
+import org.dispatchengine.engine.dispatch.ClusterDispatcherLinks;
+import org.dispatchengine.engine.dispatch.Dispatcher;
 import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierService;
@@ -138,10 +141,12 @@ public final class Node {
       Metrics metrics = new Metrics(system, directory);
       ClusterLiveUpdates live = new ClusterLiveUpdates(system);
       ClusterLinks links = new ClusterLinks(system);
-      Order.init(system, live, links);
+      Order.init(system, new Order.Links(live, links, links, new ShardedReminders<>(system, Order.ENTITY_KEY)));
       Courier.init(system, locationSettings(full),
-          samplesBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second")), live, links,
-          metrics.courierPublishTimer());
+          samplesBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second")),
+          new Courier.Links(live, links, new ShardedReminders<>(system, Courier.ENTITY_KEY),
+              metrics.courierPublishTimer()));
+      Dispatcher.init(system, new ClusterDispatcherLinks(system, live, zones));
       CourierService couriers = new CourierService(system, settings.askTimeout());
       CourierViews courierViews = new CourierViews();
       courierViews.start(system);

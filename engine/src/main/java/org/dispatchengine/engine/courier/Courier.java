@@ -12,6 +12,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -21,7 +22,9 @@ import org.dispatchengine.engine.CborSerializable;
 import org.dispatchengine.engine.EventTags;
 import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.Rejection;
+import org.dispatchengine.engine.Reminders;
 import org.dispatchengine.engine.TokenBucket;
+import org.dispatchengine.engine.dispatch.OfferReply;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 
@@ -30,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,6 +44,11 @@ import java.util.Set;
  * ping. After a restart the last sample is the position until the next report. Reaching a stop of an active order
  * records an arrival once, on the courier and on the order. The courier refuses an order it cannot take: unknown,
  * offline, blocked or at capacity.
+ *
+ * <p>Offers: the courier holds at most one. It refuses an offer it cannot take (the order then asks the next
+ * courier), pushes one it can to its sockets, and times it out at its deadline even if the order's node is gone. An
+ * acceptance counts against capacity at once, is told to the order, and is repeated until the order confirms (the
+ * courier then carries the order) or refuses (the courier is free again).
  */
 public final class Courier
     extends EventSourcedBehaviorWithEnforcedReplies<Courier.Command, Courier.Event, Courier.State> {
@@ -80,6 +89,25 @@ public final class Courier
 
   /** @param reason {@code reassigned}, or the order's final status */
   public record ReleaseOrder(String orderId, String reason) implements Command {}
+
+  /** An order offered by its dispatch; refused (told to the order) when the courier cannot take it. */
+  public record ReceiveOffer(CourierOffer offer) implements Command {}
+
+  /** The courier's answer, from its app; {@code reason} only for declines, may be null. */
+  public record AnswerOffer(String offerId, boolean accept, String reason,
+      ActorRef<StatusReply<CourierStatus>> replyTo) implements Command {}
+
+  public record ConfirmOffer(String offerId) implements Command {}
+
+  public record RefuseOffer(String offerId, String reason) implements Command {}
+
+  public record RevokeOffer(String offerId) implements Command {}
+
+  /** Reminder: the offer's deadline has come. */
+  public record OfferDeadline(String offerId) implements Command {}
+
+  /** Reminder: the order has not answered an acceptance yet; tell it again. */
+  public record AcceptanceReminder(String offerId, int attempt) implements Command {}
 
   // ---- replies
 
@@ -125,6 +153,14 @@ public final class Courier
 
   public record ArrivedAt(String tenantId, String courierId, String orderId, Stop stop, Instant at) implements Event {}
 
+  public record OfferReceived(String tenantId, String courierId, CourierOffer offer, Instant at) implements Event {}
+
+  public record OfferAccepted(String tenantId, String courierId, String offerId, Instant at) implements Event {}
+
+  /** @param outcome {@code declined}, {@code expired}, {@code revoked}, {@code refused} or {@code went_offline} */
+  public record OfferClosed(String tenantId, String courierId, String offerId, String outcome, Instant at)
+      implements Event {}
+
   /** {@code courier} is null until the courier is defined. */
   public record State(CourierRecord courier) implements CborSerializable {
     boolean exists() {
@@ -132,23 +168,29 @@ public final class Courier
     }
   }
 
-  public static void init(ActorSystem<?> system, LocationRules.Settings settings, TokenBucket samples,
-      LiveUpdates live, OrderLink orders, PublishTimer timer) {
+  /** The links of a courier to the rest of the engine. */
+  public record Links(LiveUpdates live, OrderLink orders, Reminders<Command> reminders, PublishTimer timer) {}
+
+  public static void init(ActorSystem<?> system, LocationRules.Settings settings, TokenBucket samples, Links links) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), settings, samples, live, orders, timer, Clock.systemUTC())));
+        ctx -> create(ctx.getEntityId(), settings, samples, links, Clock.systemUTC())));
   }
 
   public static Behavior<Command> create(String entityId, LocationRules.Settings settings, TokenBucket samples,
-      LiveUpdates live, OrderLink orders, PublishTimer timer, Clock clock) {
-    return new Courier(entityId, settings, samples, live, orders, timer, clock);
+      Links links, Clock clock) {
+    return new Courier(entityId, settings, samples, links, clock);
   }
 
+  static final Duration MAX_ACCEPTANCE_RETRY = Duration.ofSeconds(30);
+
+  private final String entityId;
   private final String tenantId;
   private final String courierId;
   private final LocationRules.Settings settings;
   private final TokenBucket samples;
   private final LiveUpdates live;
   private final OrderLink orders;
+  private final Reminders<Command> reminders;
   private final PublishTimer timer;
   private final Clock clock;
 
@@ -159,18 +201,19 @@ public final class Courier
   private long staleDropped;
   private long suspectFlagged;
 
-  private Courier(String entityId, LocationRules.Settings settings, TokenBucket samples, LiveUpdates live,
-      OrderLink orders, PublishTimer timer, Clock clock) {
+  private Courier(String entityId, LocationRules.Settings settings, TokenBucket samples, Links links, Clock clock) {
     // a journal that fails a write (overloaded, restarting) restarts the courier after a pause instead of stopping it
     super(PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.entityId = entityId;
     this.tenantId = Ids.tenantOf(entityId);
     this.courierId = Ids.localOf(entityId);
     this.settings = settings;
     this.samples = samples;
-    this.live = live;
-    this.orders = orders;
-    this.timer = timer;
+    this.live = links.live();
+    this.orders = links.orders();
+    this.reminders = links.reminders();
+    this.timer = links.timer();
     this.clock = clock;
   }
 
@@ -192,8 +235,23 @@ public final class Courier
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> trusted = state.exists() ? state.courier().lastSample() : null)
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          trusted = state.exists() ? state.courier().lastSample() : null;
+          if (state.exists() && state.courier().offer() != null) {
+            rearm(state.courier().offer());
+          }
+        })
         .build();
+  }
+
+  /** After a restart the reminders of the node that armed them may be gone. */
+  private void rearm(CourierOffer offer) {
+    if (offer.accepted()) {
+      reminders.remind(entityId, new AcceptanceReminder(offer.offerId(), 0), Duration.ZERO);
+    } else {
+      Duration left = Duration.between(clock.instant(), offer.expiresAt());
+      reminders.remind(entityId, new OfferDeadline(offer.offerId()), left.isNegative() ? Duration.ZERO : left);
+    }
   }
 
   @Override
@@ -206,7 +264,13 @@ public final class Courier
         .onCommand(SetBlocked.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(ReportLocation.class, (state, cmd) -> replyIfAsked(cmd.replyTo(), notFound()))
         .onCommand(TakeOrder.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(ReleaseOrder.class, (state, cmd) -> Effect().noReply());
+        .onCommand(AnswerOffer.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(ReceiveOffer.class, (state, cmd) -> {
+          orders.offerAnswered(tenantId, cmd.offer().orderId(), cmd.offer().offerId(), courierId, OfferReply.UNABLE,
+              "courier " + courierId + " does not exist");
+          return Effect().noReply();
+        })
+        .onAnyCommand(cmd -> Effect().noReply());
     builder.forState(State::exists)
         .onCommand(Define.class, this::onDefine)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)))
@@ -214,7 +278,14 @@ public final class Courier
         .onCommand(SetBlocked.class, this::onSetBlocked)
         .onCommand(ReportLocation.class, this::onReportLocation)
         .onCommand(TakeOrder.class, this::onTakeOrder)
-        .onCommand(ReleaseOrder.class, this::onReleaseOrder);
+        .onCommand(ReleaseOrder.class, this::onReleaseOrder)
+        .onCommand(ReceiveOffer.class, this::onReceiveOffer)
+        .onCommand(AnswerOffer.class, this::onAnswerOffer)
+        .onCommand(ConfirmOffer.class, this::onConfirmOffer)
+        .onCommand(RefuseOffer.class, (state, cmd) -> closeOffer(state, cmd.offerId(), "refused", cmd.reason()))
+        .onCommand(RevokeOffer.class, (state, cmd) -> closeOffer(state, cmd.offerId(), "revoked", null))
+        .onCommand(OfferDeadline.class, this::onOfferDeadline)
+        .onCommand(AcceptanceReminder.class, this::onAcceptanceReminder);
     return builder.build();
   }
 
@@ -234,7 +305,7 @@ public final class Courier
     if (state.exists() && state.courier().profile().equals(cmd.profile())) {
       return Effect().reply(cmd.replyTo(), status(state));
     }
-    return Effect().persist(new CourierDefined(tenantId, courierId, cmd.profile(), clock.instant()))
+    return persistAnnounced(List.of(new CourierDefined(tenantId, courierId, cmd.profile(), clock.instant())))
         .thenReply(cmd.replyTo(), this::status);
   }
 
@@ -246,18 +317,45 @@ public final class Courier
     if (cmd.online() && courier.blocked()) {
       return Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply("courier " + courierId + " is blocked"));
     }
-    Event event = cmd.online()
-        ? new ShiftStarted(tenantId, courierId, clock.instant())
-        : new ShiftEnded(tenantId, courierId, clock.instant());
-    return Effect().persist(event).thenReply(cmd.replyTo(), this::status);
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>();
+    events.add(cmd.online() ? new ShiftStarted(tenantId, courierId, now) : new ShiftEnded(tenantId, courierId, now));
+    if (!cmd.online()) {
+      dropOpenOffer(courier, now).ifPresent(events::add);
+    }
+    return persistAnnounced(events).thenRun(s -> offerDropped(courier, events, "went offline"))
+        .thenReply(cmd.replyTo(), this::status);
   }
 
   private ReplyEffect<Event, State> onSetBlocked(State state, SetBlocked cmd) {
-    if (state.courier().blocked() == cmd.blocked()) {
+    CourierRecord courier = state.courier();
+    if (courier.blocked() == cmd.blocked()) {
       return Effect().reply(cmd.replyTo(), status(state));
     }
-    return Effect().persist(new BlockChanged(tenantId, courierId, cmd.blocked(), clock.instant()))
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>(List.of(new BlockChanged(tenantId, courierId, cmd.blocked(), now)));
+    if (cmd.blocked()) {
+      dropOpenOffer(courier, now).ifPresent(events::add);
+    }
+    return persistAnnounced(events).thenRun(s -> offerDropped(courier, events, "was blocked"))
         .thenReply(cmd.replyTo(), this::status);
+  }
+
+  /** Tells the order that an offer given up by going offline or being blocked is not taken. */
+  private void offerDropped(CourierRecord before, List<Event> events, String why) {
+    if (events.stream().anyMatch(OfferClosed.class::isInstance)) {
+      CourierOffer offer = before.offer();
+      orders.offerAnswered(tenantId, offer.orderId(), offer.offerId(), courierId, OfferReply.UNABLE,
+          "courier " + courierId + " " + why);
+    }
+  }
+
+  /** A courier leaving its shift or blocked gives up an offer it has not accepted (an accepted one stands). */
+  private Optional<Event> dropOpenOffer(CourierRecord courier, Instant now) {
+    CourierOffer offer = courier.offer();
+    return offer == null || offer.accepted()
+        ? Optional.empty()
+        : Optional.of(new OfferClosed(tenantId, courierId, offer.offerId(), "went_offline", now));
   }
 
   private ReplyEffect<Event, State> onReportLocation(State state, ReportLocation cmd) {
@@ -312,9 +410,13 @@ public final class Courier
     return fix.point().metersTo(place.point()) <= settings.arrivalRadiusMeters();
   }
 
+  private CourierPosition position(CourierRecord courier, Fix fix) {
+    return new CourierPosition(tenantId, courierId, fix, courier.available(), courier.load(),
+        courier.profile().capacity(), courier.profile().vehicle(), courier.idleSince());
+  }
+
   private void publish(CourierRecord courier, Fix fix) {
-    CourierPosition position = new CourierPosition(tenantId, courierId, fix, courier.available(), courier.load(),
-        courier.profile().capacity());
+    CourierPosition position = position(courier, fix);
     if (courier.online() && !courier.blocked()) {
       live.publish(LiveUpdates.dispatchTopic(tenantId), position);
     }
@@ -333,18 +435,24 @@ public final class Courier
     if (courier.activeOrders().stream().anyMatch(o -> o.orderId().equals(cmd.orderId()))) {
       return Effect().reply(cmd.replyTo(), status(state));
     }
-    String refusal = courier.blocked() ? "is blocked"
-        : !courier.online() ? "is offline"
-        : courier.load() >= courier.profile().capacity()
-            ? "is at capacity (" + courier.load() + " of " + courier.profile().capacity() + " orders)"
-            : null;
+    String refusal = cannotCarry(courier);
     if (refusal != null) {
       return Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply("courier " + courierId + " " + refusal));
     }
     Instant now = clock.instant();
-    return Effect().persist(new OrderTaken(tenantId, courierId, cmd.orderId(), cmd.pickup(), cmd.dropoff(), now))
-        .thenRun(s -> notice("assigned", cmd.orderId(), null, now))
+    return persistAnnounced(List.of(new OrderTaken(tenantId, courierId, cmd.orderId(), cmd.pickup(), cmd.dropoff(),
+        now)))
+        .thenRun(s -> notice("assigned", cmd.orderId(), null, now, null))
         .thenReply(cmd.replyTo(), this::status);
+  }
+
+  /** Why the courier cannot carry one more order, or null. */
+  private static String cannotCarry(CourierRecord courier) {
+    return courier.blocked() ? "is blocked"
+        : !courier.online() ? "is offline"
+        : !courier.hasRoom()
+            ? "is at capacity (" + courier.load() + " of " + courier.profile().capacity() + " orders)"
+            : null;
   }
 
   private ReplyEffect<Event, State> onReleaseOrder(State state, ReleaseOrder cmd) {
@@ -352,14 +460,147 @@ public final class Courier
       return Effect().noReply();
     }
     Instant now = clock.instant();
-    return Effect().persist(new OrderReleased(tenantId, courierId, cmd.orderId(), cmd.reason(), now))
-        .thenRun(s -> notice("unassigned", cmd.orderId(), cmd.reason(), now))
+    return persistAnnounced(List.of(new OrderReleased(tenantId, courierId, cmd.orderId(), cmd.reason(), now)))
+        .thenRun(s -> notice("unassigned", cmd.orderId(), cmd.reason(), now, null))
         .thenNoReply();
   }
 
-  private void notice(String type, String orderId, String reason, Instant at) {
+  // ---- offers
+
+  private ReplyEffect<Event, State> onReceiveOffer(State state, ReceiveOffer cmd) {
+    CourierRecord courier = state.courier();
+    CourierOffer offer = cmd.offer();
+    if (courier.offer() != null && courier.offer().offerId().equals(offer.offerId())) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    String refusal = courier.offer() != null ? "holds another offer"
+        : !now.isBefore(offer.expiresAt()) ? "got the offer after its deadline"
+        : cannotCarry(courier);
+    if (refusal != null) {
+      orders.offerAnswered(tenantId, offer.orderId(), offer.offerId(), courierId, OfferReply.UNABLE,
+          "courier " + courierId + " " + refusal);
+      return Effect().noReply();
+    }
+    if (offer.assign()) {
+      return persistAnnounced(List.of(new OfferReceived(tenantId, courierId, offer, now),
+          new OfferAccepted(tenantId, courierId, offer.offerId(), now)))
+          .thenRun(s -> acceptanceSent(offer))
+          .thenNoReply();
+    }
+    return persistAnnounced(List.of(new OfferReceived(tenantId, courierId, offer, now)))
+        .thenRun(s -> {
+          notice("offer", offer.orderId(), null, now, offer);
+          reminders.remind(entityId, new OfferDeadline(offer.offerId()), Duration.between(now, offer.expiresAt()));
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onAnswerOffer(State state, AnswerOffer cmd) {
+    CourierRecord courier = state.courier();
+    CourierOffer offer = courier.offer();
+    Instant now = clock.instant();
+    if (offer == null || !offer.offerId().equals(cmd.offerId()) || !now.isBefore(offer.expiresAt())) {
+      return Effect().reply(cmd.replyTo(), Rejection.NOT_FOUND.reply("offer " + cmd.offerId() + " is not open"));
+    }
+    if (offer.accepted()) {
+      return cmd.accept()
+          ? Effect().reply(cmd.replyTo(), status(state))
+          : Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply("offer " + cmd.offerId() + " is already accepted"));
+    }
+    if (!cmd.accept()) {
+      return persistAnnounced(List.of(new OfferClosed(tenantId, courierId, offer.offerId(), "declined", now)))
+          .thenRun(s -> orders.offerAnswered(tenantId, offer.orderId(), offer.offerId(), courierId,
+              OfferReply.DECLINED, cmd.reason()))
+          .thenReply(cmd.replyTo(), this::status);
+    }
+    String refusal = cannotCarry(courier);
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply("courier " + courierId + " " + refusal));
+    }
+    return persistAnnounced(List.of(new OfferAccepted(tenantId, courierId, offer.offerId(), now)))
+        .thenRun(s -> acceptanceSent(offer))
+        .thenReply(cmd.replyTo(), this::status);
+  }
+
+  /** Tells the order of the acceptance, and reminds the courier to tell it again if it does not answer. */
+  private void acceptanceSent(CourierOffer offer) {
+    orders.offerAnswered(tenantId, offer.orderId(), offer.offerId(), courierId, OfferReply.ACCEPTED, null);
+    reminders.remind(entityId, new AcceptanceReminder(offer.offerId(), 1), backoff(0));
+  }
+
+  private static Duration backoff(int attempt) {
+    Duration delay = Duration.ofSeconds(1L << Math.min(attempt + 1, 5));
+    return delay.compareTo(MAX_ACCEPTANCE_RETRY) > 0 ? MAX_ACCEPTANCE_RETRY : delay;
+  }
+
+  private ReplyEffect<Event, State> onAcceptanceReminder(State state, AcceptanceReminder cmd) {
+    CourierOffer offer = state.courier().offer();
+    if (offer == null || !offer.offerId().equals(cmd.offerId()) || !offer.accepted()) {
+      return Effect().noReply();
+    }
+    orders.offerAnswered(tenantId, offer.orderId(), offer.offerId(), courierId, OfferReply.ACCEPTED, null);
+    reminders.remind(entityId, new AcceptanceReminder(offer.offerId(), cmd.attempt() + 1), backoff(cmd.attempt()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onConfirmOffer(State state, ConfirmOffer cmd) {
+    CourierOffer offer = state.courier().offer();
+    if (offer == null || !offer.offerId().equals(cmd.offerId()) || !offer.accepted()) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    return persistAnnounced(List.of(new OrderTaken(tenantId, courierId, offer.orderId(), offer.pickup(),
+        offer.dropoff(), now)))
+        .thenRun(s -> notice("assigned", offer.orderId(), null, now, null))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onOfferDeadline(State state, OfferDeadline cmd) {
+    CourierOffer offer = state.courier().offer();
+    if (offer == null || !offer.offerId().equals(cmd.offerId()) || offer.accepted()) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    if (now.isBefore(offer.expiresAt())) {
+      reminders.remind(entityId, cmd, Duration.between(now, offer.expiresAt()));
+      return Effect().noReply();
+    }
+    return persistAnnounced(List.of(new OfferClosed(tenantId, courierId, offer.offerId(), "expired", now)))
+        .thenRun(s -> {
+          orders.offerAnswered(tenantId, offer.orderId(), offer.offerId(), courierId, OfferReply.EXPIRED, null);
+          notice("offer.revoked", offer.orderId(), "expired", now, offer);
+        })
+        .thenNoReply();
+  }
+
+  /** The order ended the offer for this courier: revoked, or its acceptance refused. */
+  private ReplyEffect<Event, State> closeOffer(State state, String offerId, String outcome, String reason) {
+    CourierOffer offer = state.courier().offer();
+    if (offer == null || !offer.offerId().equals(offerId)) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    return persistAnnounced(List.of(new OfferClosed(tenantId, courierId, offerId, outcome, now)))
+        .thenRun(s -> notice("offer.revoked", offer.orderId(), reason != null ? reason : outcome, now, offer))
+        .thenNoReply();
+  }
+
+  // ---- persisting and publishing
+
+  /** Persists, then tells the dispatcher whether the courier can now be offered an order. */
+  private EffectBuilder<Event, State> persistAnnounced(List<Event> events) {
+    return Effect().persist(events).thenRun(state -> {
+      CourierRecord courier = state.courier();
+      if (courier.online() || events.stream().anyMatch(e -> e instanceof ShiftEnded || e instanceof BlockChanged)) {
+        live.publish(LiveUpdates.dispatchTopic(tenantId), position(courier, trusted));
+      }
+    });
+  }
+
+  private void notice(String type, String orderId, String reason, Instant at, CourierOffer offer) {
     live.publish(LiveUpdates.courierTopic(tenantId, courierId),
-        new CourierNotice(tenantId, courierId, type, orderId, reason, at));
+        new CourierNotice(tenantId, courierId, type, orderId, reason, at, offer));
   }
 
   @Override

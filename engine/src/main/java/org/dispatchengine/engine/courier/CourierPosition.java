@@ -2,9 +2,15 @@ package org.dispatchengine.engine.courier;
 
 import org.dispatchengine.engine.CborSerializable;
 
+import java.time.Instant;
+
 /**
- * A trusted position of a courier, published to the tenant's dispatcher (while the courier can take orders), to the
- * topics of its active orders (customer tracking), and conflated to the tenant's live topic (admin map).
+ * A courier's position and whether it can be offered an order, published to the tenant's dispatcher (with every
+ * trusted report while on shift, and whenever its availability changes), to the topics of its active orders
+ * (customer tracking), and conflated to the tenant's live topic (admin map).
+ *
+ * @param fix the last trusted position, null when none is known yet
+ * @param idleSince since when the courier has carried no order, null while it carries one
  */
-public record CourierPosition(String tenantId, String courierId, Fix fix, boolean available, int load, int capacity)
-    implements CborSerializable {}
+public record CourierPosition(String tenantId, String courierId, Fix fix, boolean available, int load, int capacity,
+    Vehicle vehicle, Instant idleSince) implements CborSerializable {}

@@ -53,6 +53,12 @@ public final class CourierService {
     return ask(tenantId, courierId, r -> new Courier.TakeOrder(orderId, pickup, dropoff, r));
   }
 
+  /** The courier's answer to the offer it holds; fails with not-found when that offer is not open. */
+  public CompletionStage<Courier.CourierStatus> answerOffer(String tenantId, String courierId, String offerId,
+      boolean accept, String reason) {
+    return ask(tenantId, courierId, r -> new Courier.AnswerOffer(offerId, accept, reason, r));
+  }
+
   /** Reports a position and waits for the verdict (HTTP); fails when the courier does not exist. */
   public CompletionStage<Courier.LocationOutcome> report(String tenantId, String courierId, Fix fix) {
     return couriers.ask(Ids.entityId(tenantId, courierId),

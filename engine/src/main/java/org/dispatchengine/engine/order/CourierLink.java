@@ -1,7 +1,20 @@
 package org.dispatchengine.engine.order;
 
-/** How an order tells a courier that it no longer carries it. */
+import org.dispatchengine.engine.courier.CourierOffer;
+
+/** How an order tells couriers what concerns them. Every message is idempotent on arrival. */
 public interface CourierLink {
   /** @param reason {@code reassigned}, or the order's final status */
   void release(String tenantId, String courierId, String orderId, String reason);
+
+  void offer(String tenantId, String courierId, CourierOffer offer);
+
+  /** The offer is over for this courier (expired, taken by another, order ended or assigned by hand). */
+  void revokeOffer(String tenantId, String courierId, String offerId);
+
+  /** The courier's acceptance won: the order is assigned to it. */
+  void confirmOffer(String tenantId, String courierId, String offerId);
+
+  /** The courier's acceptance came too late. */
+  void refuseOffer(String tenantId, String courierId, String offerId, String reason);
 }

@@ -17,7 +17,7 @@ public final class Eta {
   private Eta() {}
 
   /** Typical urban speed of a vehicle, in metres per second. */
-  static double typicalSpeed(Vehicle vehicle) {
+  public static double typicalSpeed(Vehicle vehicle) {
     return switch (vehicle) {
       case FOOT -> 1.4;
       case BIKE -> 4.2;

@@ -8,26 +8,41 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.dispatchengine.engine.Caller;
 import org.dispatchengine.engine.CborSerializable;
 import org.dispatchengine.engine.EventTags;
 import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.Rejection;
+import org.dispatchengine.engine.Reminders;
 import org.dispatchengine.engine.Role;
+import org.dispatchengine.engine.courier.CourierOffer;
 import org.dispatchengine.engine.courier.Stop;
+import org.dispatchengine.engine.dispatch.Decision;
+import org.dispatchengine.engine.dispatch.DispatchMode;
+import org.dispatchengine.engine.dispatch.DispatchRequest;
+import org.dispatchengine.engine.dispatch.DispatchSettings;
+import org.dispatchengine.engine.dispatch.DispatcherLink;
+import org.dispatchengine.engine.dispatch.OfferReply;
+import org.dispatchengine.engine.tenant.ApiKeys;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +50,13 @@ import java.util.Set;
  * made it and when. Creating is idempotent by request hash; a repeated transition is acknowledged. After every event
  * the order publishes an {@link OrderUpdate} to its own topic and its tenant's live topic, and when it ends or gets
  * another courier it releases the courier that carried it.
+ *
+ * <p>Dispatch: when the order reaches its tenant's trigger it searches for a courier, round by round. Each round asks
+ * the tenant's dispatcher (which holds no durable state) for a decision, records the decision and offers the order
+ * to the chosen couriers with a deadline. The order is the authority on its assignment: it takes the first valid
+ * acceptance and refuses every other, records declines and expiries, and after too many rounds or too long hands
+ * itself to people ({@code manual}). Its deadlines are reminders through sharding, re-armed from its state after a
+ * restart; the couriers keep their own deadline for the same offer, so an offer is never left hanging.
  *
  * <p>Retention: a snapshot every 50 events (the last two kept) bounds recovery; events are never deleted, since they
  * are the order's status history and the source of every read model.
@@ -45,19 +67,30 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
   public static final String TAG_TYPE = "order";
   public static final int TAG_SLICES = 8;
   static final int SNAPSHOT_EVERY = 50;
+  /** The author of what dispatch decides, in the order's history. */
+  public static final Caller DISPATCHER = new Caller(Role.SYSTEM, "dispatcher", null);
+  /** How long a courier chosen in {@code auto} mode has to take the order before the next round. */
+  static final Duration ASSIGN_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration FIRST_RETRY = Duration.ofSeconds(2);
+  static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
   // ---- commands
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Create(NewOrder order, String requestHash, Caller by, ActorRef<StatusReply<OrderRecord>> replyTo)
-      implements Command {}
-
-  /** {@code proofRequired}: the tenant requires proof of delivery. */
-  public record Transition(OrderTransition transition, String reason, Proof proof, boolean proofRequired, Caller by,
+  /** {@code dispatch}: the tenant's dispatch settings now, applied if creation reaches the trigger. */
+  public record Create(NewOrder order, String requestHash, DispatchSettings dispatch, Caller by,
       ActorRef<StatusReply<OrderRecord>> replyTo) implements Command {}
 
+  /** {@code proofRequired}: the tenant requires proof of delivery; {@code dispatch}: its dispatch settings now. */
+  public record Transition(OrderTransition transition, String reason, Proof proof, boolean proofRequired,
+      DispatchSettings dispatch, Caller by, ActorRef<StatusReply<OrderRecord>> replyTo) implements Command {}
+
   public record Assign(String courierId, Caller by, ActorRef<StatusReply<OrderRecord>> replyTo) implements Command {}
+
+  /** Starts a new search (tenant): for an order handed to people, or one whose tenant dispatches by hand. */
+  public record Redispatch(DispatchSettings dispatch, Caller by, ActorRef<StatusReply<OrderRecord>> replyTo)
+      implements Command {}
 
   public record Get(Caller by, ActorRef<StatusReply<OrderRecord>> replyTo) implements Command {}
 
@@ -66,6 +99,18 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   /** The assigned courier reached a stop; recorded once per stop, told without an answer. */
   public record RecordArrival(Stop stop, String courierId, Instant at) implements Command {}
+
+  /** The dispatcher's decision for search round {@code round}. */
+  public record Propose(int round, Decision decision) implements Command {}
+
+  /** A courier's answer to an offer. */
+  public record AnswerOffer(String offerId, String courierId, OfferReply reply, String reason) implements Command {}
+
+  /** Reminder: the offer's deadline has come. */
+  public record OfferDeadline(String offerId) implements Command {}
+
+  /** Reminder: round {@code round} got no decision yet; ask again, or give up when searching too long. */
+  public record SearchReminder(int round) implements Command {}
 
   // ---- events
 
@@ -87,54 +132,113 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
   public record StatusChanged(String tenantId, String orderId, OrderStatus to, String reason, Proof proof, Caller by,
       Instant at) implements Event {}
 
-  /** @param previousCourierId the courier replaced, or null */
-  public record CourierAssigned(String tenantId, String orderId, String courierId, String previousCourierId, Caller by,
-      Instant at) implements Event {}
+  /**
+   * @param previousCourierId the courier replaced, or null
+   * @param offerId the offer the courier accepted, or null for an assignment by hand
+   */
+  public record CourierAssigned(String tenantId, String orderId, String courierId, String previousCourierId,
+      String offerId, Caller by, Instant at) implements Event {}
 
   public record CourierArrived(String tenantId, String orderId, Stop stop, Caller by, Instant at) implements Event {}
 
   public record TrackingLinksRevoked(String tenantId, String orderId, Caller by, Instant at) implements Event {}
 
+  /** The search for a courier started, with the tenant's settings of that moment. */
+  public record DispatchStarted(String tenantId, String orderId, DispatchSettings settings, Caller by, Instant at)
+      implements Event {}
+
+  /** A round's decision acted on: the chosen couriers were offered the order until {@code expiresAt}. */
+  public record CourierOffered(String tenantId, String orderId, String offerId, Decision decision, Instant expiresAt,
+      Caller by, Instant at) implements Event {}
+
+  /** One offered courier said no or could not take it ({@code reply} is not {@code ACCEPTED}). */
+  public record OfferDeclined(String tenantId, String orderId, String offerId, String courierId, OfferReply reply,
+      String reason, Caller by, Instant at) implements Event {}
+
+  /** The deadline passed; {@code courierIds} had not answered. */
+  public record OfferExpired(String tenantId, String orderId, String offerId, List<String> courierIds, Caller by,
+      Instant at) implements Event {}
+
+  /** The search gave up; the order waits for people to assign it. */
+  public record SentToManual(String tenantId, String orderId, String reason, Caller by, Instant at) implements Event {}
+
   // ---- state
+
+  /**
+   * An open offer.
+   *
+   * @param answered couriers of {@code courierIds} that declined or could not take it
+   */
+  public record OpenOffer(String offerId, List<String> courierIds, List<String> answered, Instant expiresAt,
+      boolean assign) implements CborSerializable {
+    List<String> unanswered() {
+      return courierIds.stream().filter(id -> !answered.contains(id)).toList();
+    }
+  }
+
+  /**
+   * A search under way.
+   *
+   * @param round the current round; answers quoting another are stale
+   * @param offers offer rounds of this search so far
+   * @param offer the round's open offer, or null while waiting for the dispatcher
+   * @param excluded couriers who declined or ignored an offer of this order
+   */
+  public record Search(DispatchSettings settings, Instant since, int round, int offers, OpenOffer offer,
+      List<String> excluded)
+      implements CborSerializable {}
 
   /**
    * @param order null until created
    * @param asCreated the order as first created: what a repeated create answers, whatever happened since
    * @param requestHash the hash of the creating request
+   * @param search the search for a courier, or null when none is under way
    */
-  public record State(OrderRecord order, OrderRecord asCreated, String requestHash) implements CborSerializable {
+  public record State(OrderRecord order, OrderRecord asCreated, String requestHash, Search search)
+      implements CborSerializable {
+    State with(OrderRecord newOrder, Search newSearch) {
+      return new State(newOrder, asCreated, requestHash, newSearch);
+    }
+
     boolean exists() {
       return order != null;
     }
+
+    OpenOffer offer() {
+      return search == null ? null : search.offer();
+    }
   }
 
-  public static void init(ActorSystem<?> system, LiveUpdates live, CourierLink couriers) {
+  /** The links of an order to the rest of the engine. */
+  public record Links(LiveUpdates live, CourierLink couriers, DispatcherLink dispatcher, Reminders<Command> reminders) {}
+
+  public static void init(ActorSystem<?> system, Links links) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), live, couriers, Clock.systemUTC())));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), links, Clock.systemUTC())));
   }
 
-  public static Behavior<Command> create(String entityId, LiveUpdates live, CourierLink couriers, Clock clock) {
-    return new Order(entityId, live, couriers, clock);
+  public static Behavior<Command> create(String entityId, Links links, Clock clock) {
+    return new Order(entityId, links, clock);
   }
 
+  private final String entityId;
   private final String tenantId;
   private final String orderId;
-  private final LiveUpdates live;
-  private final CourierLink couriers;
+  private final Links links;
   private final Clock clock;
 
-  private Order(String entityId, LiveUpdates live, CourierLink couriers, Clock clock) {
+  private Order(String entityId, Links links, Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+    this.entityId = entityId;
     this.tenantId = Ids.tenantOf(entityId);
     this.orderId = Ids.localOf(entityId);
-    this.live = live;
-    this.couriers = couriers;
+    this.links = links;
     this.clock = clock;
   }
 
   @Override
   public State emptyState() {
-    return new State(null, null, null);
+    return new State(null, null, null, null);
   }
 
   @Override
@@ -148,23 +252,50 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
   }
 
   @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::resumeSearch).build();
+  }
+
+  /** Re-arms the search's deadline after a restart: the reminders of the node that armed it may be gone. */
+  private void resumeSearch(State state) {
+    Search search = state.search();
+    if (search == null) {
+      return;
+    }
+    if (search.offer() != null) {
+      Duration left = Duration.between(clock.instant(), search.offer().expiresAt());
+      links.reminders().remind(entityId, new OfferDeadline(search.offer().offerId()),
+          left.isNegative() ? Duration.ZERO : left);
+    } else {
+      requestCourier(state.order(), search);
+    }
+  }
+
+  @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
     builder.forState(state -> !state.exists())
         .onCommand(Create.class, this::onCreate)
         .onCommand(Transition.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(Assign.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(Redispatch.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(RecordArrival.class, (state, cmd) -> Effect().noReply())
-        .onCommand(RevokeTrackingLinks.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
+        .onCommand(RevokeTrackingLinks.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(AnswerOffer.class, this::onAnswerOffer)
+        .onAnyCommand(cmd -> Effect().noReply());
     builder.forState(State::exists)
         .onCommand(Create.class, this::onCreateAgain)
         .onCommand(Transition.class, this::onTransition)
         .onCommand(Assign.class, this::onAssign)
+        .onCommand(Redispatch.class, this::onRedispatch)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             OrderRules.maySee(state.order(), cmd.by()) ? StatusReply.success(state.order()) : notFound()))
         .onCommand(RecordArrival.class, this::onRecordArrival)
-        .onCommand(RevokeTrackingLinks.class, this::onRevokeTrackingLinks);
+        .onCommand(RevokeTrackingLinks.class, this::onRevokeTrackingLinks)
+        .onCommand(Propose.class, this::onPropose)
+        .onCommand(AnswerOffer.class, this::onAnswerOffer)
+        .onCommand(OfferDeadline.class, this::onOfferDeadline)
+        .onCommand(SearchReminder.class, this::onSearchReminder);
     return builder.build();
   }
 
@@ -174,10 +305,18 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   private ReplyEffect<Event, State> onCreate(State state, Create cmd) {
     NewOrder o = cmd.order();
-    OrderCreated event = new OrderCreated(tenantId, orderId, o.kind(), o.customerId(), o.storeId(), o.pickup(),
-        o.dropoff(), o.zoneId(), o.fee(), o.items(), o.notes(), o.externalRef(), cmd.requestHash(), cmd.by(),
-        clock.instant());
-    return persistAndReply(event, cmd.replyTo());
+    Instant now = clock.instant();
+    OrderCreated created = new OrderCreated(tenantId, orderId, o.kind(), o.customerId(), o.storeId(), o.pickup(),
+        o.dropoff(), o.zoneId(), o.fee(), o.items(), o.notes(), o.externalRef(), cmd.requestHash(), cmd.by(), now);
+    List<Event> events = new ArrayList<>(List.of(created));
+    if (startsSearch(cmd.dispatch(), o.kind(), OrderStatus.PENDING)) {
+      events.add(new DispatchStarted(tenantId, orderId, cmd.dispatch(), DISPATCHER, now));
+    }
+    return persistAndReply(state, events, cmd.replyTo());
+  }
+
+  private static boolean startsSearch(DispatchSettings settings, OrderKind kind, OrderStatus status) {
+    return settings.mode() != DispatchMode.MANUAL && settings.trigger().reachedBy(kind, status);
   }
 
   private ReplyEffect<Event, State> onCreateAgain(State state, Create cmd) {
@@ -209,8 +348,15 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     if (cmd.transition() == OrderTransition.DELIVER && cmd.proofRequired() && cmd.proof() == null) {
       return Effect().reply(cmd.replyTo(), Rejection.INVALID.replyField("proof", "is required by this tenant"));
     }
-    return persistAndReply(new StatusChanged(tenantId, orderId, cmd.transition().target(), cmd.reason(),
-        cmd.transition() == OrderTransition.DELIVER ? cmd.proof() : null, cmd.by(), clock.instant()), cmd.replyTo());
+    Instant now = clock.instant();
+    OrderStatus target = cmd.transition().target();
+    List<Event> events = new ArrayList<>(List.of(new StatusChanged(tenantId, orderId, target, cmd.reason(),
+        cmd.transition() == OrderTransition.DELIVER ? cmd.proof() : null, cmd.by(), now)));
+    if (state.search() == null && order.assignmentState() == AssignmentState.UNASSIGNED
+        && startsSearch(cmd.dispatch(), order.kind(), target)) {
+      events.add(new DispatchStarted(tenantId, orderId, cmd.dispatch(), DISPATCHER, now));
+    }
+    return persistAndReply(state, events, cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onAssign(State state, Assign cmd) {
@@ -228,8 +374,31 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     if (refusal.isPresent()) {
       return Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply(refusal.get()));
     }
-    return persistAndReply(new CourierAssigned(tenantId, orderId, cmd.courierId(), order.courierId(), cmd.by(),
-        clock.instant()), cmd.replyTo());
+    return persistAndReply(state, List.of(new CourierAssigned(tenantId, orderId, cmd.courierId(), order.courierId(),
+        null, cmd.by(), clock.instant())), cmd.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onRedispatch(State state, Redispatch cmd) {
+    OrderRecord order = state.order();
+    if (!OrderRules.maySee(order, cmd.by())) {
+      return Effect().reply(cmd.replyTo(), notFound());
+    }
+    if (!OrderRules.mayAssign(cmd.by())) {
+      return Effect().reply(cmd.replyTo(), Rejection.FORBIDDEN.reply("only the tenant starts a dispatch"));
+    }
+    if (state.search() != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(order));
+    }
+    if (order.courierId() != null || order.status().isFinal() || order.status() == OrderStatus.PICKED_UP) {
+      return Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply("order " + orderId + " is "
+          + (order.courierId() != null ? "assigned to courier " + order.courierId() : order.status().wireName())));
+    }
+    if (cmd.dispatch().mode() == DispatchMode.MANUAL) {
+      return Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply(
+          "this tenant dispatches by hand; set a dispatch mode other than manual first"));
+    }
+    return persistAndReply(state, List.of(new DispatchStarted(tenantId, orderId, cmd.dispatch(), cmd.by(),
+        clock.instant())), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRevokeTrackingLinks(State state, RevokeTrackingLinks cmd) {
@@ -239,7 +408,8 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     if (!OrderRules.mayShareTracking(state.order(), cmd.by())) {
       return Effect().reply(cmd.replyTo(), Rejection.FORBIDDEN.reply("only the customer and the tenant manage links"));
     }
-    return persistAndReply(new TrackingLinksRevoked(tenantId, orderId, cmd.by(), clock.instant()), cmd.replyTo());
+    return persistAndReply(state, List.of(new TrackingLinksRevoked(tenantId, orderId, cmd.by(), clock.instant())),
+        cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRecordArrival(State state, RecordArrival cmd) {
@@ -248,33 +418,193 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     if (already || order.status().isFinal() || !cmd.courierId().equals(order.courierId())) {
       return Effect().noReply();
     }
-    CourierArrived event = new CourierArrived(tenantId, orderId, cmd.stop(),
-        new Caller(Role.COURIER, cmd.courierId(), null), cmd.at());
-    return Effect().persist(event).thenRun(s -> publish(s.order(), event)).thenNoReply();
+    return persistThen(state, List.of(new CourierArrived(tenantId, orderId, cmd.stop(),
+        new Caller(Role.COURIER, cmd.courierId(), null), cmd.at()))).thenNoReply();
   }
 
-  private ReplyEffect<Event, State> persistAndReply(Event event, ActorRef<StatusReply<OrderRecord>> replyTo) {
-    return Effect().persist(event)
-        .thenRun(state -> {
-          publish(state.order(), event);
-          releaseCourier(state.order(), event);
-        })
-        .thenReply(replyTo, state -> StatusReply.success(state.order()));
+  // ---- dispatch
+
+  private ReplyEffect<Event, State> onPropose(State state, Propose cmd) {
+    Search search = state.search();
+    Decision decision = cmd.decision();
+    if (search == null || search.offer() != null || search.round() != cmd.round() || decision.chosen().isEmpty()) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    Instant expiresAt = now.plus(decision.assign() ? ASSIGN_TIMEOUT : search.settings().offerTimeout());
+    String offerId = "off_" + ApiKeys.randomToken(12);
+    return persistThen(state, List.of(new CourierOffered(tenantId, orderId, offerId, decision, expiresAt, DISPATCHER,
+        now))).thenNoReply();
   }
 
-  /** A courier stops carrying an order that has ended, or that was given to another courier. */
-  private void releaseCourier(OrderRecord order, Event event) {
-    if (event instanceof StatusChanged changed && changed.to().isFinal() && order.courierId() != null) {
-      couriers.release(tenantId, order.courierId(), orderId, changed.to().wireName());
-    } else if (event instanceof CourierAssigned assigned && assigned.previousCourierId() != null) {
-      couriers.release(tenantId, assigned.previousCourierId(), orderId, "reassigned");
+  private ReplyEffect<Event, State> onAnswerOffer(State state, AnswerOffer cmd) {
+    OrderRecord order = state.order();
+    if (cmd.reply() == OfferReply.ACCEPTED) {
+      if (order != null && cmd.courierId().equals(order.courierId())) {
+        links.couriers().confirmOffer(tenantId, cmd.courierId(), cmd.offerId());
+        return Effect().noReply();
+      }
+      if (isOpenFor(state.offer(), cmd.offerId(), cmd.courierId())
+          && OrderRules.refuseAssignment(order).isEmpty()) {
+        Caller courier = new Caller(Role.COURIER, cmd.courierId(), null);
+        return persistThen(state, List.of(new CourierAssigned(tenantId, orderId, cmd.courierId(), null,
+            cmd.offerId(), courier, clock.instant()))).thenNoReply();
+      }
+      links.couriers().refuseOffer(tenantId, cmd.courierId(), cmd.offerId(), order == null
+          ? "order " + orderId + " does not exist"
+          : "offer " + cmd.offerId() + " is no longer open");
+      return Effect().noReply();
+    }
+    if (!isOpenFor(state.offer(), cmd.offerId(), cmd.courierId())) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>(List.of(new OfferDeclined(tenantId, orderId, cmd.offerId(), cmd.courierId(),
+        cmd.reply(), cmd.reason(), new Caller(Role.COURIER, cmd.courierId(), null), now)));
+    if (state.offer().unanswered().equals(List.of(cmd.courierId()))) {
+      giveUpIfDue(state, now).ifPresent(events::add);
+    }
+    return persistThen(state, events).thenNoReply();
+  }
+
+  private static boolean isOpenFor(OpenOffer offer, String offerId, String courierId) {
+    return offer != null && offer.offerId().equals(offerId) && offer.unanswered().contains(courierId);
+  }
+
+  private ReplyEffect<Event, State> onOfferDeadline(State state, OfferDeadline cmd) {
+    OpenOffer offer = state.offer();
+    if (offer == null || !offer.offerId().equals(cmd.offerId())) {
+      return Effect().noReply();
+    }
+    Instant now = clock.instant();
+    if (now.isBefore(offer.expiresAt())) {
+      // a reminder re-armed after a restart may come early
+      links.reminders().remind(entityId, cmd, Duration.between(now, offer.expiresAt()));
+      return Effect().noReply();
+    }
+    List<Event> events = new ArrayList<>(List.of(
+        new OfferExpired(tenantId, orderId, offer.offerId(), offer.unanswered(), DISPATCHER, now)));
+    giveUpIfDue(state, now).ifPresent(events::add);
+    return persistThen(state, events).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onSearchReminder(State state, SearchReminder cmd) {
+    Search search = state.search();
+    if (search == null || search.offer() != null || search.round() != cmd.round()) {
+      return Effect().noReply();
+    }
+    var giveUp = giveUpIfDue(state, clock.instant());
+    if (giveUp.isPresent()) {
+      return persistThen(state, List.of(giveUp.get())).thenNoReply();
+    }
+    requestCourier(state.order(), search);
+    return Effect().noReply();
+  }
+
+  /** When a round ends without an assignment: hand the order to people if it had its rounds or its time. */
+  private Optional<Event> giveUpIfDue(State state, Instant now) {
+    Search search = state.search();
+    DispatchSettings settings = search.settings();
+    String reason = null;
+    if (search.offers() >= settings.maxOffers()) {
+      reason = "no courier took it in " + settings.maxOffers() + " offer rounds";
+    } else if (!now.isBefore(search.since().plus(settings.giveUpAfter()))) {
+      reason = "no courier found in " + settings.giveUpAfterSeconds() + " s";
+    }
+    return Optional.ofNullable(reason).map(r -> new SentToManual(tenantId, orderId, r, DISPATCHER, now));
+  }
+
+  /** Asks the dispatcher for this round, and reminds the order to ask again if no decision comes. */
+  private void requestCourier(OrderRecord order, Search search) {
+    Place target = order.pickup() != null ? order.pickup() : order.dropoff();
+    links.dispatcher().request(new DispatchRequest(tenantId, orderId, target.point(), order.zoneId(),
+        search.settings(), search.excluded(), search.round()));
+    Duration waited = Duration.between(search.since(), clock.instant());
+    Duration backoff = waited.dividedBy(4);
+    links.reminders().remind(entityId, new SearchReminder(search.round()),
+        backoff.compareTo(FIRST_RETRY) < 0 ? FIRST_RETRY : backoff.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff);
+  }
+
+  // ---- persisting and what follows
+
+  private ReplyEffect<Event, State> persistAndReply(State before, List<Event> events,
+      ActorRef<StatusReply<OrderRecord>> replyTo) {
+    return persistThen(before, events).thenReply(replyTo, state -> StatusReply.success(state.order()));
+  }
+
+  private EffectBuilder<Event, State> persistThen(State before,
+      List<Event> events) {
+    return Effect().persist(events).thenRun(after -> {
+      long firstSeq = after.order().revision() - events.size() + 1;
+      for (int i = 0; i < events.size(); i++) {
+        publish(after.order(), firstSeq + i, events.get(i));
+      }
+      events.forEach(event -> follow(before, after, event));
+    });
+  }
+
+  /** Tells others what an event means for them, once it is persisted. */
+  private void follow(State before, State after, Event event) {
+    OrderRecord order = after.order();
+    OpenOffer openBefore = before.offer();
+    if (event instanceof StatusChanged changed && changed.to().isFinal()) {
+      if (order.courierId() != null) {
+        links.couriers().release(tenantId, order.courierId(), orderId, changed.to().wireName());
+      }
+      endSearch(before, null);
+    } else if (event instanceof CourierAssigned assigned) {
+      if (assigned.previousCourierId() != null) {
+        links.couriers().release(tenantId, assigned.previousCourierId(), orderId, "reassigned");
+      }
+      if (assigned.offerId() != null) {
+        links.couriers().confirmOffer(tenantId, assigned.courierId(), assigned.offerId());
+      }
+      endSearch(before, assigned.courierId());
+    } else if (event instanceof DispatchStarted) {
+      requestCourier(order, after.search());
+    } else if (event instanceof CourierOffered offered) {
+      for (String courierId : offered.decision().chosen()) {
+        links.couriers().offer(tenantId, courierId, new CourierOffer(offered.offerId(), orderId, order.pickup(),
+            order.dropoff(), offered.expiresAt(), offered.decision().assign(), false));
+      }
+      links.reminders().remind(entityId, new OfferDeadline(offered.offerId()),
+          Duration.between(clock.instant(), offered.expiresAt()));
+    } else if (event instanceof OfferExpired expired) {
+      expired.courierIds().forEach(courierId -> links.couriers().revokeOffer(tenantId, courierId, expired.offerId()));
+      nextRound(after);
+    } else if (event instanceof OfferDeclined && openBefore != null && after.offer() == null) {
+      nextRound(after);
+    } else if (event instanceof SentToManual) {
+      links.dispatcher().withdraw(tenantId, orderId);
     }
   }
 
-  private void publish(OrderRecord order, Event event) {
-    OrderUpdate update = new OrderUpdate(tenantId, orderId, order.revision(), typeOf(event), event.at(), order);
-    live.publish(LiveUpdates.orderTopic(tenantId, orderId), update);
-    live.publish(LiveUpdates.tenantTopic(tenantId), update);
+  private void nextRound(State after) {
+    if (after.search() != null && after.offer() == null) {
+      requestCourier(after.order(), after.search());
+    }
+  }
+
+  /**
+   * A search ended by assignment or by the order's end: nobody but {@code winner} (may be null) may take the offer,
+   * and the dispatcher forgets the order.
+   */
+  private void endSearch(State before, String winner) {
+    if (before.search() == null) {
+      return;
+    }
+    OpenOffer offer = before.offer();
+    if (offer != null) {
+      offer.unanswered().stream().filter(courierId -> !courierId.equals(winner))
+          .forEach(courierId -> links.couriers().revokeOffer(tenantId, courierId, offer.offerId()));
+    }
+    links.dispatcher().withdraw(tenantId, orderId);
+  }
+
+  private void publish(OrderRecord order, long seq, Event event) {
+    OrderUpdate update = new OrderUpdate(tenantId, orderId, seq, typeOf(event), event.at(), order);
+    links.live().publish(LiveUpdates.orderTopic(tenantId, orderId), update);
+    links.live().publish(LiveUpdates.tenantTopic(tenantId), update);
   }
 
   /** The name of an event in the order's history and its live updates. */
@@ -291,7 +621,30 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     if (event instanceof TrackingLinksRevoked) {
       return "tracking_links_revoked";
     }
+    if (event instanceof DispatchStarted) {
+      return "dispatch_started";
+    }
+    if (event instanceof CourierOffered) {
+      return "courier_offered";
+    }
+    if (event instanceof OfferDeclined) {
+      return "offer_declined";
+    }
+    if (event instanceof OfferExpired) {
+      return "offer_expired";
+    }
+    if (event instanceof SentToManual) {
+      return "sent_to_manual";
+    }
     return "assigned";
+  }
+
+  /** The {@link #typeOf} names of the search for a courier: the tenant's business, not what customers follow. */
+  public static final Set<String> DISPATCH_DETAIL_TYPES =
+      Set.of("dispatch_started", "courier_offered", "offer_declined", "offer_expired", "sent_to_manual");
+
+  public static boolean isDispatchDetail(Event event) {
+    return DISPATCH_DETAIL_TYPES.contains(typeOf(event));
   }
 
   @Override
@@ -299,8 +652,54 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     return newEventHandlerBuilder().forAnyState()
         .onEvent(OrderCreated.class, (state, event) -> {
           OrderRecord created = OrderRecord.created(event);
-          return new State(created, created, event.requestHash());
+          return new State(created, created, event.requestHash(), null);
         })
-        .onAnyEvent((state, event) -> new State(state.order().apply(event), state.asCreated(), state.requestHash()));
+        .onAnyEvent(Order::apply);
+  }
+
+  private static State apply(State state, Event event) {
+    OrderRecord order = state.order();
+    Search search = state.search();
+    if (event instanceof DispatchStarted e) {
+      return state.with(order.withAssignment(AssignmentState.SEARCHING, order.assignmentAttempts(), e.at()),
+          new Search(e.settings(), e.at(), 1, 0, null, List.of()));
+    }
+    if (event instanceof CourierOffered e) {
+      OpenOffer offer = new OpenOffer(e.offerId(), e.decision().chosen(), List.of(), e.expiresAt(),
+          e.decision().assign());
+      return state.with(order.withAssignment(AssignmentState.OFFERED, order.assignmentAttempts() + 1, e.at()),
+          new Search(search.settings(), search.since(), search.round(), search.offers() + 1, offer,
+              search.excluded()));
+    }
+    if (event instanceof OfferDeclined e) {
+      OpenOffer offer = search.offer();
+      List<String> answered = new ArrayList<>(offer.answered());
+      answered.add(e.courierId());
+      List<String> excluded = new ArrayList<>(search.excluded());
+      if (e.reply() != OfferReply.UNABLE) {
+        excluded.add(e.courierId());
+      }
+      if (answered.size() < offer.courierIds().size()) {
+        OpenOffer still = new OpenOffer(offer.offerId(), offer.courierIds(), answered, offer.expiresAt(),
+            offer.assign());
+        return state.with(order.withAssignment(AssignmentState.OFFERED, order.assignmentAttempts(), e.at()),
+            new Search(search.settings(), search.since(), search.round(), search.offers(), still, excluded));
+      }
+      return state.with(order.withAssignment(AssignmentState.SEARCHING, order.assignmentAttempts(), e.at()),
+          new Search(search.settings(), search.since(), search.round() + 1, search.offers(), null, excluded));
+    }
+    if (event instanceof OfferExpired e) {
+      List<String> excluded = new ArrayList<>(search.excluded());
+      excluded.addAll(e.courierIds());
+      return state.with(order.withAssignment(AssignmentState.SEARCHING, order.assignmentAttempts(), e.at()),
+          new Search(search.settings(), search.since(), search.round() + 1, search.offers(), null, excluded));
+    }
+    if (event instanceof SentToManual e) {
+      return state.with(order.withAssignment(AssignmentState.MANUAL, order.assignmentAttempts(), e.at()), null);
+    }
+    OrderRecord next = order.apply(event);
+    boolean searchEnds = event instanceof CourierAssigned
+        || (event instanceof StatusChanged changed && changed.to().isFinal());
+    return state.with(next, searchEnds ? null : search);
   }
 }

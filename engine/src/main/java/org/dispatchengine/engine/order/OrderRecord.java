@@ -59,6 +59,12 @@ public record OrderRecord(
         AssignmentState.UNASSIGNED, 0, null, null, null, null, 0, e.at(), e.at(), 1);
   }
 
+  OrderRecord withAssignment(AssignmentState state, int attempts, Instant at) {
+    return new OrderRecord(tenantId, orderId, kind, status, customerId, storeId, pickup, dropoff, zoneId, fee, items,
+        notes, externalRef, courierId, state, attempts, proof, reason, arrivedAtPickup, arrivedAtDropoff,
+        trackingGeneration, createdAt, at, revision + 1);
+  }
+
   OrderRecord apply(Order.Event event) {
     if (event instanceof Order.StatusChanged e) {
       return new OrderRecord(tenantId, orderId, kind, e.to(), customerId, storeId, pickup, dropoff, zoneId, fee, items,

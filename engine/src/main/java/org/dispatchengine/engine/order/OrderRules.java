@@ -40,7 +40,7 @@ public final class OrderRules {
       case STORE -> caller.storeId() != null && caller.storeId().equals(order.storeId());
       case COURIER -> caller.subject().equals(order.courierId());
       case CUSTOMER -> caller.subject().equals(order.customerId());
-      case PLATFORM -> false;
+      case PLATFORM, SYSTEM -> false;
     };
   }
 
@@ -62,7 +62,7 @@ public final class OrderRules {
       case COURIER -> transition == OrderTransition.PICK_UP || transition == OrderTransition.DELIVER
           || transition == OrderTransition.FAIL;
       case CUSTOMER -> transition == OrderTransition.CANCEL;
-      case PLATFORM -> false;
+      case PLATFORM, SYSTEM -> false;
     };
   }
 

@@ -15,6 +15,7 @@ import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.Rejection;
 import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.courier.CourierService;
+import org.dispatchengine.engine.dispatch.DispatchSettings;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.setup.Definition;
 import org.dispatchengine.engine.setup.Definitions;
@@ -129,8 +130,9 @@ public final class OrderService {
             return claimed;
           }));
     }
+    DispatchSettings dispatch = dispatchSettings(tenantId);
     return orderId.thenCompose(id -> orders.ask(Ids.entityId(tenantId, id),
-        (ActorRef<StatusReply<OrderRecord>> replyTo) -> new Order.Create(order, requestHash, by, replyTo)));
+        (ActorRef<StatusReply<OrderRecord>> replyTo) -> new Order.Create(order, requestHash, dispatch, by, replyTo)));
   }
 
   private CompletionStage<String> claim(String tenantId, String scope, String key, String requestHash,
@@ -158,8 +160,20 @@ public final class OrderService {
       String reason, Proof proof, Caller by) {
     boolean proofRequired = tenants.tenant(tenantId).map(TenantRecord::settings)
         .orElse(TenantSettings.DEFAULT).requireProofOfDelivery();
+    DispatchSettings dispatch = dispatchSettings(tenantId);
     return orders.ask(Ids.entityId(tenantId, orderId), (ActorRef<StatusReply<OrderRecord>> r) ->
-        new Order.Transition(transition, reason, proof, proofRequired, by, r));
+        new Order.Transition(transition, reason, proof, proofRequired, dispatch, by, r));
+  }
+
+  /** Starts a new search for a courier with the tenant's current dispatch settings. */
+  public CompletionStage<OrderRecord> redispatch(String tenantId, String orderId, Caller by) {
+    DispatchSettings dispatch = dispatchSettings(tenantId);
+    return orders.ask(Ids.entityId(tenantId, orderId),
+        (ActorRef<StatusReply<OrderRecord>> r) -> new Order.Redispatch(dispatch, by, r));
+  }
+
+  private DispatchSettings dispatchSettings(String tenantId) {
+    return tenants.tenant(tenantId).map(TenantRecord::dispatch).orElse(DispatchSettings.DEFAULT);
   }
 
   /**

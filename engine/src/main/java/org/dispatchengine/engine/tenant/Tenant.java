@@ -15,6 +15,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.dispatchengine.engine.CborSerializable;
+import org.dispatchengine.engine.dispatch.DispatchSettings;
 import org.dispatchengine.engine.EventTags;
 import org.dispatchengine.engine.Rejection;
 
@@ -60,6 +61,10 @@ public final class Tenant
   public record ChangeSettings(TenantSettings settings, ActorRef<StatusReply<TenantRecord>> replyTo)
       implements Command {}
 
+  /** The new settings get the next version number. */
+  public record ChangeDispatchSettings(DispatchSettings settings, ActorRef<StatusReply<TenantRecord>> replyTo)
+      implements Command {}
+
   // ---- replies
 
   /** The new tenant and its first API key in plain text, which is never available again. */
@@ -87,6 +92,8 @@ public final class Tenant
   public record ApiKeyRevoked(String tenantId, String keyId, Instant at) implements Event {}
 
   public record SettingsChanged(String tenantId, TenantSettings settings, Instant at) implements Event {}
+
+  public record DispatchSettingsChanged(String tenantId, DispatchSettings settings, Instant at) implements Event {}
 
   // ---- state
 
@@ -145,7 +152,8 @@ public final class Tenant
         .onCommand(Resume.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(IssueApiKey.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(RevokeApiKey.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(ChangeSettings.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
+        .onCommand(ChangeSettings.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(ChangeDispatchSettings.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
     builder
         .forState(State::exists)
         .onCommand(
@@ -156,7 +164,8 @@ public final class Tenant
         .onCommand(Resume.class, this::onResume)
         .onCommand(IssueApiKey.class, this::onIssueApiKey)
         .onCommand(RevokeApiKey.class, this::onRevokeApiKey)
-        .onCommand(ChangeSettings.class, this::onChangeSettings);
+        .onCommand(ChangeSettings.class, this::onChangeSettings)
+        .onCommand(ChangeDispatchSettings.class, this::onChangeDispatchSettings);
     return builder.build();
   }
 
@@ -216,6 +225,16 @@ public final class Tenant
       return Effect().reply(cmd.replyTo(), StatusReply.success(state.tenant()));
     }
     return Effect().persist(new SettingsChanged(tenantId, cmd.settings(), clock.instant()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.tenant()));
+  }
+
+  private ReplyEffect<Event, State> onChangeDispatchSettings(State state, ChangeDispatchSettings cmd) {
+    DispatchSettings current = state.tenant().dispatch();
+    if (current.samePolicy(cmd.settings())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state.tenant()));
+    }
+    DispatchSettings next = cmd.settings().withVersion(current.version() + 1);
+    return Effect().persist(new DispatchSettingsChanged(tenantId, next, clock.instant()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.tenant()));
   }
 

@@ -1,6 +1,7 @@
 package org.dispatchengine.engine.tenant;
 
 import org.dispatchengine.engine.CborSerializable;
+import org.dispatchengine.engine.dispatch.DispatchSettings;
 import org.dispatchengine.engine.view.Revisioned;
 
 import java.time.Instant;
@@ -26,6 +27,7 @@ public record TenantRecord(
     List<ApiKey> apiKeys,
     List<String> revokedKeyIds,
     TenantSettings settings,
+    DispatchSettings dispatch,
     Instant createdAt,
     Instant updatedAt,
     long revision)
@@ -37,6 +39,7 @@ public record TenantRecord(
     apiKeys = List.copyOf(apiKeys);
     revokedKeyIds = List.copyOf(revokedKeyIds);
     settings = settings == null ? TenantSettings.DEFAULT : settings;
+    dispatch = dispatch == null ? DispatchSettings.DEFAULT : dispatch;
   }
 
   static TenantRecord created(Tenant.TenantCreated event) {
@@ -48,6 +51,7 @@ public record TenantRecord(
         List.of(event.firstKey()),
         List.of(),
         TenantSettings.DEFAULT,
+        DispatchSettings.DEFAULT,
         event.at(),
         event.at(),
         1);
@@ -61,6 +65,9 @@ public record TenantRecord(
       return next(TenantStatus.ACTIVE, apiKeys, revokedKeyIds, settings, e.at());
     } else if (event instanceof Tenant.SettingsChanged e) {
       return next(status, apiKeys, revokedKeyIds, e.settings(), e.at());
+    } else if (event instanceof Tenant.DispatchSettingsChanged e) {
+      return new TenantRecord(id, name, status, signingSecret, apiKeys, revokedKeyIds, settings, e.settings(),
+          createdAt, e.at(), revision + 1);
     } else if (event instanceof Tenant.ApiKeyIssued e) {
       List<ApiKey> keys = new ArrayList<>(apiKeys);
       keys.add(e.key());
@@ -77,7 +84,7 @@ public record TenantRecord(
 
   private TenantRecord next(
       TenantStatus newStatus, List<ApiKey> newKeys, List<String> revoked, TenantSettings newSettings, Instant at) {
-    return new TenantRecord(id, name, newStatus, signingSecret, newKeys, revoked, newSettings, createdAt, at,
+    return new TenantRecord(id, name, newStatus, signingSecret, newKeys, revoked, newSettings, dispatch, createdAt, at,
         revision + 1);
   }
 

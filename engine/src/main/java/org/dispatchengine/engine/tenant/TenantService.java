@@ -4,6 +4,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.pattern.StatusReply;
 import org.dispatchengine.engine.EntityAsk;
+import org.dispatchengine.engine.dispatch.DispatchSettings;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -54,6 +55,12 @@ public final class TenantService {
 
   public CompletionStage<TenantRecord> changeSettings(String tenantId, TenantSettings settings) {
     return ask(tenantId, (ActorRef<StatusReply<TenantRecord>> replyTo) -> new Tenant.ChangeSettings(settings, replyTo))
+        .thenApply(record -> remember(record, record));
+  }
+
+  public CompletionStage<TenantRecord> changeDispatchSettings(String tenantId, DispatchSettings settings) {
+    return ask(tenantId,
+        (ActorRef<StatusReply<TenantRecord>> replyTo) -> new Tenant.ChangeDispatchSettings(settings, replyTo))
         .thenApply(record -> remember(record, record));
   }
 

@@ -6,6 +6,7 @@ import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 import org.dispatchengine.engine.testing.EntityTestKit;
+import org.dispatchengine.engine.testing.Wire;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,15 +34,15 @@ class CourierTest {
   private record Published(String topic, Object message) {}
 
   private final List<Published> published = new CopyOnWriteArrayList<>();
-  private final List<String> arrivals = new CopyOnWriteArrayList<>();
+  private final Wire wire = new Wire();
   private EventSourcedBehaviorTestKit<Courier.Command, Courier.Event, Courier.State> courier;
 
   @BeforeEach
   void newCourier() {
     LiveUpdates live = (topic, message) -> published.add(new Published(topic, message));
-    OrderLink orders = (tenantId, orderId, stop, courierId, at) -> arrivals.add(orderId + " " + stop + " " + courierId);
     courier = EventSourcedBehaviorTestKit.create(KIT.system(),
-        Courier.create("acme:k1", SETTINGS, new TokenBucket(1000, 1000), live, orders, Courier.PublishTimer.NONE,
+        Courier.create("acme:k1", SETTINGS, new TokenBucket(1000, 1000),
+            new Courier.Links(live, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
             Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
@@ -104,7 +105,8 @@ class CourierTest {
   @Test
   void aDueSampleIsSkippedWhileTheNodesBudgetIsSpent() {
     courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k2", SETTINGS, new TokenBucket(0.001, 1),
-        (topic, message) -> { }, (t, o, s, c, a) -> { }, Courier.PublishTimer.NONE, Clock.fixed(NOW, ZoneOffset.UTC)));
+        new Courier.Links((topic, message) -> { }, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
+        Clock.fixed(NOW, ZoneOffset.UTC)));
     define();
     assertInstanceOf(Courier.TrackSampled.class, report(fix(0, 0)).event(), "the budget holds one sample");
     var skipped = report(fix(500, 10));
@@ -157,7 +159,7 @@ class CourierTest {
 
     courier.runCommand(new Courier.ReleaseOrder("o1", "delivered"));
     assertEquals(1, courier.getState().courier().load());
-    assertEquals(new CourierNotice("acme", "k1", "unassigned", "o1", "delivered", NOW),
+    assertEquals(new CourierNotice("acme", "k1", "unassigned", "o1", "delivered", NOW, null),
         published.get(published.size() - 1).message());
     assertTrue(take("o3", null, new Place(1, 1, null)).isSuccess());
   }
@@ -170,11 +172,11 @@ class CourierTest {
     Place dropoff = new Place(fix(30, 0).lat(), 13.4, null);
     take("o1", pickup, dropoff);
     report(fix(25, 0));
-    assertEquals(List.of("o1 PICKUP k1"), arrivals, "both stops are near; the pickup comes first");
+    assertEquals(List.of("arrived o1 PICKUP k1"), wire.lines, "both stops are near; the pickup comes first");
     report(fix(30, 10));
-    assertEquals(List.of("o1 PICKUP k1", "o1 DROPOFF k1"), arrivals);
+    assertEquals(List.of("arrived o1 PICKUP k1", "arrived o1 DROPOFF k1"), wire.lines);
     report(fix(31, 20));
-    assertEquals(2, arrivals.size(), "once per stop");
+    assertEquals(2, wire.lines.size(), "once per stop");
     ActiveOrder order = courier.getState().courier().activeOrders().get(0);
     assertTrue(order.atPickup() && order.atDropoff());
   }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.dispatchengine.engine.testing.EntityTestKit;
+import org.dispatchengine.engine.testing.Wire;
+import org.dispatchengine.engine.dispatch.DispatchSettings;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -37,25 +39,24 @@ class OrderTest {
 
   private final List<Published> published = new CopyOnWriteArrayList<>();
   private final LiveUpdates live = (topic, message) -> published.add(new Published(topic, (OrderUpdate) message));
-  private final List<String> released = new CopyOnWriteArrayList<>();
-  private final CourierLink couriers =
-      (tenantId, courierId, orderId, reason) -> released.add(courierId + " " + orderId + " " + reason);
+  private final Wire wire = new Wire();
   private EventSourcedBehaviorTestKit<Order.Command, Order.Event, Order.State> order;
 
   @BeforeEach
   void newOrder() {
     order = EventSourcedBehaviorTestKit.create(KIT.system(),
-        Order.create("acme:o1", live, couriers, Clock.fixed(NOW, ZoneOffset.UTC)));
+        Order.create("acme:o1", new Order.Links(live, wire, wire, wire.orderReminders()),
+            Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<Order.Command, Order.Event, Order.State,
       StatusReply<OrderRecord>> create(String hash) {
-    return order.runCommand(r -> new Order.Create(PIZZA, hash, TENANT, r));
+    return order.runCommand(r -> new Order.Create(PIZZA, hash, DispatchSettings.DEFAULT, TENANT, r));
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<Order.Command, Order.Event, Order.State,
       StatusReply<OrderRecord>> transition(OrderTransition t, Caller by) {
-    return order.runCommand(r -> new Order.Transition(t, null, null, false, by, r));
+    return order.runCommand(r -> new Order.Transition(t, null, null, false, DispatchSettings.DEFAULT, by, r));
   }
 
   private void assign(String courierId) {
@@ -104,7 +105,7 @@ class OrderTest {
     assign("k1");
     transition(OrderTransition.PICK_UP, OrderRulesTest.COURIER);
     var delivered = order.<StatusReply<OrderRecord>>runCommand(r -> new Order.Transition(OrderTransition.DELIVER,
-        null, new Proof("pin", "4321", null), true, OrderRulesTest.COURIER, r));
+        null, new Proof("pin", "4321", null), true, DispatchSettings.DEFAULT, OrderRulesTest.COURIER, r));
 
     OrderRecord done = delivered.reply().getValue();
     assertEquals(OrderStatus.DELIVERED, done.status());
@@ -144,7 +145,7 @@ class OrderTest {
     transition(OrderTransition.READY, TENANT);
     transition(OrderTransition.PICK_UP, TENANT);
     var refused = order.<StatusReply<OrderRecord>>runCommand(
-        r -> new Order.Transition(OrderTransition.DELIVER, null, null, true, TENANT, r));
+        r -> new Order.Transition(OrderTransition.DELIVER, null, null, true, DispatchSettings.DEFAULT, TENANT, r));
     assertEquals("invalid: proof | is required by this tenant", refused.reply().getError().getMessage());
     assertTrue(refused.hasNoEvents());
   }
@@ -153,7 +154,8 @@ class OrderTest {
   void cancellationKeepsItsReason() {
     create("h1");
     var cancelled = order.<StatusReply<OrderRecord>>runCommand(
-        r -> new Order.Transition(OrderTransition.CANCEL, "changed my mind", null, false, OrderRulesTest.CUSTOMER, r));
+        r -> new Order.Transition(OrderTransition.CANCEL, "changed my mind", null, false, DispatchSettings.DEFAULT,
+            OrderRulesTest.CUSTOMER, r));
     assertEquals("changed my mind", cancelled.reply().getValue().reason());
     assertEquals(OrderStatus.CANCELLED, cancelled.reply().getValue().status());
   }
@@ -165,7 +167,7 @@ class OrderTest {
     var again = order.<StatusReply<OrderRecord>>runCommand(r -> new Order.Assign("k1", TENANT, r));
     assertTrue(again.hasNoEvents());
     var second = order.<StatusReply<OrderRecord>>runCommand(r -> new Order.Assign("k2", TENANT, r));
-    assertEquals(new Order.CourierAssigned("acme", "o1", "k2", "k1", TENANT, NOW), second.event());
+    assertEquals(new Order.CourierAssigned("acme", "o1", "k2", "k1", null, TENANT, NOW), second.event());
     var byStore = order.<StatusReply<OrderRecord>>runCommand(r -> new Order.Assign("k3", OrderRulesTest.STORE, r));
     assertEquals("forbidden: only the tenant assigns couriers by hand", byStore.reply().getError().getMessage());
   }
@@ -175,9 +177,9 @@ class OrderTest {
     create("h1");
     assign("k1");
     assign("k2");
-    assertEquals(List.of("k1 o1 reassigned"), released);
+    assertEquals(List.of("release k1 o1 reassigned"), wire.lines);
     transition(OrderTransition.CANCEL, TENANT);
-    assertEquals(List.of("k1 o1 reassigned", "k2 o1 cancelled"), released);
+    assertEquals(List.of("release k1 o1 reassigned", "release k2 o1 cancelled"), wire.lines);
   }
 
   @Test

@@ -6,11 +6,13 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.courier.ActiveOrder;
 import org.dispatchengine.engine.courier.Courier;
+import org.dispatchengine.engine.courier.CourierOffer;
 import org.dispatchengine.engine.courier.CourierProfile;
 import org.dispatchengine.engine.courier.CourierRecord;
 import org.dispatchengine.engine.courier.CourierService;
 import org.dispatchengine.engine.courier.Fix;
 import org.dispatchengine.engine.courier.Vehicle;
+import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.http.api.ApiDirectives;
 import org.dispatchengine.http.api.Endpoint;
 import org.dispatchengine.http.api.Json;
@@ -48,14 +50,23 @@ public final class CourierRoutes extends ApiDirectives {
   }
 
   public record CourierView(String id, String name, String vehicle, int capacity, boolean online, boolean available,
-      boolean blocked, int load, Fix location, List<String> activeOrders, Instant shiftStartedAt, Instant createdAt,
-      Instant updatedAt) {
+      boolean blocked, int load, Fix location, List<String> activeOrders, OfferView offer, Instant shiftStartedAt,
+      Instant createdAt, Instant updatedAt) {
     static CourierView of(Courier.CourierStatus status) {
       CourierRecord c = status.courier();
       return new CourierView(c.courierId(), c.profile().name(), c.profile().vehicle().wireName(),
           c.profile().capacity(), c.online(), c.available(), c.blocked(), c.load(), status.position(),
-          c.activeOrders().stream().map(ActiveOrder::orderId).toList(), c.shiftStartedAt(), c.createdAt(),
-          c.updatedAt());
+          c.activeOrders().stream().map(ActiveOrder::orderId).toList(),
+          c.offer() == null ? null : OfferView.of(c.offer()), c.shiftStartedAt(), c.createdAt(), c.updatedAt());
+    }
+  }
+
+  /** The offer a courier holds; {@code accepted} while its acceptance waits for the order's confirmation. */
+  public record OfferView(String offerId, String orderId, Place pickup, Place dropoff, Instant expiresAt,
+      boolean accepted) {
+    public static OfferView of(CourierOffer offer) {
+      return new OfferView(offer.offerId(), offer.orderId(), offer.pickup(), offer.dropoff(), offer.expiresAt(),
+          offer.accepted());
     }
   }
 
@@ -96,6 +107,17 @@ public final class CourierRoutes extends ApiDirectives {
               fields.validate();
               return onSuccess(couriers.report(caller.tenantId(), p.get("courierId"), fix), outcome -> complete(
                   json.response(StatusCodes.ACCEPTED, new LocationAccepted(outcome.name().toLowerCase(Locale.ROOT)))));
+            })))),
+        Endpoint.of(HttpMethods.POST, "/v1/couriers/{courierId}/offers/{offerId}/accept", p -> auth.inTenant(caller ->
+            selfOrManager(caller, p.get("courierId"), () -> answer(couriers.answerOffer(caller.tenantId(),
+                p.get("courierId"), p.get("offerId"), true, null))))),
+        Endpoint.of(HttpMethods.POST, "/v1/couriers/{courierId}/offers/{offerId}/decline", p -> auth.inTenant(caller ->
+            selfOrManager(caller, p.get("courierId"), () -> optionalJsonBody(body -> {
+              JsonFields fields = JsonFields.of(body, Set.of("reason"));
+              String reason = fields.optionalText("reason", 500).orElse(null);
+              fields.validate();
+              return answer(couriers.answerOffer(caller.tenantId(), p.get("courierId"), p.get("offerId"), false,
+                  reason));
             })))));
   }
 

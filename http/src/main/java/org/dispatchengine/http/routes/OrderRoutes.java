@@ -38,7 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Orders: idempotent creation, reading, the status history, transitions and manual assignment. */
+/** Orders: idempotent creation, reading, the status history, transitions, manual assignment and re-dispatch. */
 public final class OrderRoutes extends ApiDirectives {
   private static final Map<String, OrderKind> KINDS = Map.of("delivery", OrderKind.DELIVERY, "visit", OrderKind.VISIT);
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
@@ -90,7 +90,12 @@ public final class OrderRoutes extends ApiDirectives {
                 order -> complete(json.ok(OrderView.of(order)))))),
         Endpoint.of(HttpMethods.GET, "/v1/orders/{orderId}/events", p -> auth.inTenant(caller ->
             onSuccess(orders.history(caller.tenantId(), p.get("orderId"), caller.caller()),
-                history -> complete(json.ok(history.stream().map(OrderRoutes::historyView).toList()))))),
+                history -> complete(json.ok(history.stream()
+                    // the search names other couriers and their scores: for the tenant's eyes only
+                    .filter(entry -> caller.caller().isTenantManager() || !Order.isDispatchDetail(entry.event()))
+                    .map(OrderRoutes::historyView).toList()))))),
+        Endpoint.of(HttpMethods.POST, "/v1/orders/{orderId}/dispatch", p -> auth.inTenant(caller ->
+            answer(orders.redispatch(caller.tenantId(), p.get("orderId"), caller.caller())))),
         Endpoint.of(HttpMethods.POST, "/v1/orders/{orderId}/assign", p -> auth.inTenant(caller -> jsonBody(body -> {
           JsonFields fields = JsonFields.of(body, Set.of("courierId"));
           String courierId = fields.requiredId("courierId");
@@ -224,6 +229,27 @@ public final class OrderRoutes extends ApiDirectives {
     } else if (event instanceof Order.CourierAssigned e) {
       data.put("courierId", e.courierId());
       data.put("previousCourierId", e.previousCourierId());
+      data.put("offerId", e.offerId());
+    } else if (event instanceof Order.DispatchStarted e) {
+      data.put("settings", SettingsRoutes.DispatchSettingsView.of(e.settings()));
+    } else if (event instanceof Order.CourierOffered e) {
+      data.put("offerId", e.offerId());
+      data.put("mode", e.decision().mode().wireName());
+      data.put("settingsVersion", e.decision().settingsVersion());
+      data.put("assign", e.decision().assign());
+      data.put("offeredTo", e.decision().chosen());
+      data.put("expiresAt", e.expiresAt());
+      data.put("candidates", e.decision().candidates());
+    } else if (event instanceof Order.OfferDeclined e) {
+      data.put("offerId", e.offerId());
+      data.put("courierId", e.courierId());
+      data.put("answer", e.reply().name().toLowerCase(java.util.Locale.ROOT));
+      data.put("reason", e.reason());
+    } else if (event instanceof Order.OfferExpired e) {
+      data.put("offerId", e.offerId());
+      data.put("unanswered", e.courierIds());
+    } else if (event instanceof Order.SentToManual e) {
+      data.put("reason", e.reason());
     }
     data.values().removeIf(java.util.Objects::isNull);
     return new HistoryView(entry.seq(), Order.typeOf(event), event.at(),

@@ -28,9 +28,12 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.TokenBucket;
+import org.dispatchengine.engine.Rejection;
 import org.dispatchengine.engine.courier.CourierNotice;
+import org.dispatchengine.engine.courier.CourierOffer;
 import org.dispatchengine.engine.courier.CourierService;
 import org.dispatchengine.engine.courier.Fix;
+import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.live.LiveUpdates;
 import org.dispatchengine.http.api.Endpoint;
@@ -45,6 +48,7 @@ import org.dispatchengine.http.routes.LocationInput;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -124,7 +128,8 @@ public final class CourierSocket extends AllDirectives {
     return optionalHeaderValueByName("Origin", origin -> {
       settings.origins().check(origin);
       return onSuccess(couriers.get(principal.tenantId(), principal.subject()),
-          courier -> handleWebSocketMessages(connection(principal.tenantId(), principal.subject())));
+          courier -> handleWebSocketMessages(connection(principal.tenantId(), principal.subject(),
+              Optional.ofNullable(courier.courier().offer()).filter(offer -> !offer.accepted()))));
     });
   }
 
@@ -141,7 +146,28 @@ public final class CourierSocket extends AllDirectives {
 
   private record NoticeFrame(String type, String orderId, String reason) {}
 
-  private Flow<Message, Message, NotUsed> connection(String tenantId, String courierId) {
+  private record OfferFrame(String type, String offerId, String orderId, Place pickup, Place dropoff,
+      Instant expiresAt) {
+    static OfferFrame of(CourierOffer offer) {
+      return new OfferFrame("offer", offer.offerId(), offer.orderId(), offer.pickup(), offer.dropoff(),
+          offer.expiresAt());
+    }
+  }
+
+  private record RevokedFrame(String type, String offerId, String orderId, String reason) {}
+
+  private static Object noticeFrame(CourierNotice notice) {
+    return switch (notice.type()) {
+      case "offer" -> OfferFrame.of(notice.offer());
+      case "offer.revoked" ->
+          new RevokedFrame("offer.revoked", notice.offer().offerId(), notice.orderId(), notice.reason());
+      default -> new NoticeFrame(notice.type(), notice.orderId(), notice.reason());
+    };
+  }
+
+  /** @param openOffer the offer the courier holds as it connects: a reconnecting app sees it again */
+  private Flow<Message, Message, NotUsed> connection(String tenantId, String courierId,
+      Optional<CourierOffer> openOffer) {
     String connectionId = UUID.randomUUID().toString();
     Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound =
         Sockets.outbound(system, settings.outboundBuffer());
@@ -151,6 +177,7 @@ public final class CourierSocket extends AllDirectives {
     ActorRef<Object> connection = system.systemActorOf(
         connectionBehavior(tenantId, courierId, connectionId, outbound.first(), inFlight),
         "courier-socket-" + connectionId, Props.empty());
+    openOffer.ifPresent(offer -> connection.tell(frame(OfferFrame.of(offer))));
 
     TokenBucket limiter = new TokenBucket(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2);
     Sink<Message, NotUsed> inbound = Flow.<Message>create()
@@ -198,7 +225,7 @@ public final class CourierSocket extends AllDirectives {
             return Behaviors.same();
           })
           .onMessage(CourierNotice.class, notice -> {
-            out.tell(frame(new NoticeFrame(notice.type(), notice.orderId(), notice.reason())));
+            out.tell(frame(noticeFrame(notice)));
             return Behaviors.same();
           })
           .onMessage(Sockets.Text.class, frame -> {
@@ -277,8 +304,7 @@ public final class CourierSocket extends AllDirectives {
     }
     switch (frame.get("type").textValue()) {
       case "location" -> location(tenantId, courierId, frame, inFlight, connection, receivedNanos);
-      case "offer.accept", "offer.decline" ->
-          refuse(connection, "No such offer", "offer " + frame.path("offerId").asText("") + " is not open");
+      case "offer.accept", "offer.decline" -> answer(tenantId, courierId, frame, connection);
       default -> refuse(connection, "Unknown type", "frame type " + frame.get("type").textValue() + " is not known");
     }
   }
@@ -304,6 +330,36 @@ public final class CourierSocket extends AllDirectives {
     reports.increment();
     couriers.tell(tenantId, courierId, fix, receivedNanos, connection.unsafeUpcast());
   }
+
+  /** An answer to an offer; the outcome comes as {@code assigned} or {@code offer.revoked}, a refusal as an error. */
+  private void answer(String tenantId, String courierId, JsonNode frame, ActorRef<Object> connection) {
+    JsonFields fields;
+    String offerId;
+    String reason;
+    try {
+      fields = JsonFields.of(frame, OFFER_ANSWER_FIELDS);
+      offerId = fields.requiredId("offerId");
+      reason = fields.optionalText("reason", 500).orElse(null);
+      fields.validate();
+    } catch (ProblemException e) {
+      refuse(connection, "Invalid answer", e.problem().errors().stream()
+          .map(error -> error.field() + " " + error.message()).collect(Collectors.joining("; ")));
+      return;
+    }
+    boolean accept = frame.get("type").textValue().equals("offer.accept");
+    couriers.answerOffer(tenantId, courierId, offerId, accept, accept ? null : reason)
+        .whenComplete((status, failure) -> {
+          if (failure != null) {
+            Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+            Optional<Rejection.Parsed> refused = cause instanceof StatusReply.ErrorMessage
+                ? Rejection.parse(cause.getMessage()) : Optional.empty();
+            refuse(connection, refused.isPresent() ? "Offer not open" : "Not answered",
+                refused.map(Rejection.Parsed::message).orElse("the answer could not be recorded; send it again"));
+          }
+        });
+  }
+
+  private static final java.util.Set<String> OFFER_ANSWER_FIELDS = java.util.Set.of("type", "offerId", "reason");
 
   private void refuse(ActorRef<Object> connection, String title, String detail) {
     refusedFrames.increment();

@@ -164,9 +164,12 @@ public final class OrderStream extends AllDirectives {
 
   /**
    * The frame of a change named as {@link Order#typeOf} names it; {@code reason} and {@code courierId} are shown only
-   * where given (the full view).
+   * where given (the full view). The search for a courier is not streamed: its outcome, {@code assigned}, is.
    */
   private static EventFrame frame(long seq, String type, Instant at, String reason, String courierId) {
+    if (Order.DISPATCH_DETAIL_TYPES.contains(type)) {
+      return null;
+    }
     return switch (type) {
       case "created", REVOKED -> new EventFrame(type, seq, at, null, null, null, null);
       case "assigned" -> new EventFrame("assigned", seq, at, null, null, courierId, null);

@@ -1,0 +1,20 @@
+package org.dispatchengine.engine.courier;
+
+import org.dispatchengine.engine.CborSerializable;
+import org.dispatchengine.engine.geo.Place;
+
+import java.time.Instant;
+
+/**
+ * An order offered to a courier.
+ *
+ * @param pickup null for visits
+ * @param assign the courier is assigned without being asked: it takes the order if it can
+ * @param accepted the courier accepted and waits for the order to confirm
+ */
+public record CourierOffer(String offerId, String orderId, Place pickup, Place dropoff, Instant expiresAt,
+    boolean assign, boolean accepted) implements CborSerializable {
+  CourierOffer asAccepted() {
+    return new CourierOffer(offerId, orderId, pickup, dropoff, expiresAt, assign, true);
+  }
+}

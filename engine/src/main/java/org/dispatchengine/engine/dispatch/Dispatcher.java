@@ -1,0 +1,260 @@
+package org.dispatchengine.engine.dispatch;
+
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.dispatchengine.engine.CborSerializable;
+import org.dispatchengine.engine.courier.CourierPosition;
+import org.dispatchengine.engine.courier.Vehicle;
+import org.dispatchengine.engine.geo.LatLon;
+import org.dispatchengine.engine.live.LiveUpdates;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A tenant's dispatcher, entity id {@code tenantId}: matches orders that ask for a courier with the couriers that can
+ * take one. It owns no durable fact, only soft state rebuilt by what arrives: a spatial index of available couriers
+ * (from every courier's position and availability on the tenant's dispatch topic) and the orders waiting for a
+ * decision (from the orders' requests, which they repeat until they are served). It decides, and the order acts on
+ * the decision; the order and the courier entities enforce every rule, so a decision made on stale soft state costs a
+ * round, never an invariant.
+ *
+ * <p>{@code offer}, {@code broadcast} and {@code auto} requests are decided at once when a candidate exists, else
+ * retried on every tick; {@code batch} requests are collected for the tenant's window and matched together, each
+ * order to a different courier, minimising the total score. A courier just proposed is held back for a few seconds,
+ * until its own availability says whether it took the offer.
+ */
+public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Dispatcher");
+  /** Candidates looked at, and recorded, per decision. */
+  static final int CANDIDATES = 10;
+  static final Duration TICK = Duration.ofMillis(250);
+  static final Duration HOLD_PROPOSED = Duration.ofSeconds(5);
+  static final double CELL_METERS = 500;
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record Request(DispatchRequest request) implements Command {}
+
+  public record Withdraw(String orderId) implements Command {}
+
+  /** How many couriers the index holds and how many orders wait; for tests and operations. */
+  public record GetLoad(ActorRef<Load> replyTo) implements Command {}
+
+  public record Load(int couriers, int waiting) implements CborSerializable {}
+
+  private record Seen(CourierPosition position) implements Command, NoSerializationVerificationNeeded {}
+
+  private enum Tick implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  private enum Subscribed implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  /** How the dispatcher reaches what it needs. */
+  public interface Links {
+    /** Subscribes {@code subscriber} (classic) to a topic; it gets a {@code SubscribeAck}. */
+    void subscribe(String topic, org.apache.pekko.actor.ActorRef subscriber);
+
+    /** The id of the active zone of {@code tenantId} at {@code point}, if any. */
+    Optional<String> zoneAt(String tenantId, LatLon point);
+
+    void propose(String tenantId, String orderId, int round, Decision decision);
+  }
+
+  /** An available courier as the index holds it. */
+  record Courier(String courierId, Vehicle vehicle, int load, int capacity, Instant idleSince) {}
+
+  private record Waiting(DispatchRequest request, Instant since) {}
+
+  public static void init(ActorSystem<?> system, Links links) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), links, Clock.systemUTC()))
+        // soft state that takes seconds to rebuild: keep it while the node lives
+        .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+  }
+
+  public static Behavior<Command> create(String tenantId, Links links, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Dispatcher(ctx, timers, tenantId, links, clock)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String tenantId;
+  private final Links links;
+  private final Clock clock;
+  private final CourierIndex<Courier> index = new CourierIndex<>(CELL_METERS);
+  private final Map<String, Instant> held = new HashMap<>();
+  private final Map<String, Waiting> waiting = new LinkedHashMap<>();
+
+  private Dispatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, String tenantId, Links links,
+      Clock clock) {
+    super(ctx);
+    this.timers = timers;
+    this.tenantId = tenantId;
+    this.links = links;
+    this.clock = clock;
+    ActorRef<CourierPosition> positions = ctx.messageAdapter(CourierPosition.class, Seen::new);
+    ctx.messageAdapter(DistributedPubSubMediator.SubscribeAck.class, ack -> Subscribed.INSTANCE);
+    links.subscribe(LiveUpdates.dispatchTopic(tenantId), Adapter.toClassic(positions));
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Seen.class, this::onSeen)
+        .onMessage(Request.class, this::onRequest)
+        .onMessage(Withdraw.class, withdraw -> {
+          waiting.remove(withdraw.orderId());
+          return this;
+        })
+        .onMessage(Tick.class, tick -> onTick())
+        .onMessage(GetLoad.class, get -> {
+          get.replyTo().tell(new Load(index.size(), waiting.size()));
+          return this;
+        })
+        .onMessage(Subscribed.class, subscribed -> this)
+        .build();
+  }
+
+  private Behavior<Command> onSeen(Seen seen) {
+    CourierPosition p = seen.position();
+    if (!p.available() || p.fix() == null) {
+      index.remove(p.courierId());
+    } else {
+      index.upsert(p.courierId(), p.fix().lat(), p.fix().lon(),
+          new Courier(p.courierId(), p.vehicle(), p.load(), p.capacity(), p.idleSince()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRequest(Request request) {
+    DispatchRequest r = request.request();
+    waiting.remove(r.orderId());
+    if (r.settings().mode() == DispatchMode.BATCH) {
+      waiting.put(r.orderId(), new Waiting(r, clock.instant()));
+    } else if (!decideAlone(r)) {
+      waiting.put(r.orderId(), new Waiting(r, clock.instant()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    if (waiting.isEmpty()) {
+      return this;
+    }
+    Instant now = clock.instant();
+    held.values().removeIf(until -> !now.isBefore(until));
+    List<DispatchRequest> batch = new ArrayList<>();
+    boolean batchDue = false;
+    for (Iterator<Waiting> it = waiting.values().iterator(); it.hasNext(); ) {
+      Waiting w = it.next();
+      DispatchRequest r = w.request();
+      if (r.settings().mode() == DispatchMode.BATCH) {
+        batch.add(r);
+        batchDue |= !now.isBefore(w.since().plus(r.settings().batchWindow()));
+      } else if (decideAlone(r)) {
+        it.remove();
+      }
+    }
+    if (batchDue) {
+      decideTogether(batch).forEach(waiting::remove);
+    }
+    return this;
+  }
+
+  /** Decides for one order; false when no courier is in reach. */
+  private boolean decideAlone(DispatchRequest r) {
+    List<Candidate> candidates = candidates(r);
+    if (candidates.isEmpty()) {
+      return false;
+    }
+    DispatchSettings s = r.settings();
+    int offered = s.mode() == DispatchMode.BROADCAST ? s.broadcastSize() : 1;
+    List<String> chosen = candidates.stream().limit(offered).map(Candidate::courierId).toList();
+    propose(r, new Decision(s.mode(), s.version(), candidates, chosen, s.mode() == DispatchMode.AUTO));
+    return true;
+  }
+
+  /**
+   * Decides for a window's orders together: each order's candidates become a row of costs (their scores; any other
+   * courier is forbidden) and the assignment of least total cost gives each order a different courier.
+   *
+   * @return the orders decided
+   */
+  private List<String> decideTogether(List<DispatchRequest> batch) {
+    List<List<Candidate>> rows = new ArrayList<>();
+    Map<String, Integer> columns = new LinkedHashMap<>();
+    for (DispatchRequest r : batch) {
+      List<Candidate> candidates = candidates(r);
+      rows.add(candidates);
+      candidates.forEach(c -> columns.putIfAbsent(c.courierId(), columns.size()));
+    }
+    double[][] cost = new double[batch.size()][columns.size()];
+    for (int row = 0; row < batch.size(); row++) {
+      java.util.Arrays.fill(cost[row], AssignmentSolver.FORBIDDEN);
+      for (Candidate c : rows.get(row)) {
+        cost[row][columns.get(c.courierId())] = c.score();
+      }
+    }
+    int[] assignment = AssignmentSolver.solve(cost);
+    List<String> courierIds = new ArrayList<>(columns.keySet());
+    List<String> decided = new ArrayList<>();
+    for (int row = 0; row < batch.size(); row++) {
+      if (assignment[row] < 0) {
+        continue;
+      }
+      DispatchRequest r = batch.get(row);
+      propose(r, new Decision(DispatchMode.BATCH, r.settings().version(), rows.get(row),
+          List.of(courierIds.get(assignment[row])), false));
+      decided.add(r.orderId());
+    }
+    return decided;
+  }
+
+  /** The best couriers for an order, best first: the nearest in reach, scored. */
+  private List<Candidate> candidates(DispatchRequest r) {
+    Set<String> excluded = new HashSet<>(r.excluded());
+    LatLon target = r.target();
+    Instant now = clock.instant();
+    return index.nearest(target.lat(), target.lon(), CANDIDATES, r.settings().maxRadiusMeters(),
+            c -> !excluded.contains(c.courierId()) && !held.containsKey(c.courierId()))
+        .stream()
+        .map(hit -> {
+          Courier c = hit.payload();
+          boolean inZone = r.zoneId() == null
+              || links.zoneAt(tenantId, new LatLon(hit.lat(), hit.lon())).map(r.zoneId()::equals).orElse(false);
+          long idle = c.idleSince() == null ? 0 : Duration.between(c.idleSince(), now).toSeconds();
+          return Scoring.score(c.courierId(), hit.meters(), c.vehicle(), c.load(), c.capacity(), idle, inZone);
+        })
+        .sorted(Comparator.comparingDouble(Candidate::score))
+        .toList();
+  }
+
+  private void propose(DispatchRequest r, Decision decision) {
+    Instant until = clock.instant().plus(HOLD_PROPOSED);
+    decision.chosen().forEach(courierId -> held.put(courierId, until));
+    links.propose(tenantId, r.orderId(), r.round(), decision);
+  }
+}
