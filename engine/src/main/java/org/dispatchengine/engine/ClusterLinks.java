@@ -4,6 +4,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierOffer;
+import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.OrderLink;
 import org.dispatchengine.engine.courier.Stop;
 import org.dispatchengine.engine.dispatch.DispatchRequest;
@@ -65,6 +66,11 @@ public final class ClusterLinks implements OrderLink, CourierLink, DispatcherLin
   @Override
   public void request(DispatchRequest request) {
     sharding.entityRefFor(Dispatcher.ENTITY_KEY, request.tenantId()).tell(new Dispatcher.Request(request));
+  }
+
+  @Override
+  public void seen(CourierPosition position) {
+    sharding.entityRefFor(Dispatcher.ENTITY_KEY, position.tenantId()).tell(new Dispatcher.Seen(position));
   }
 
   @Override

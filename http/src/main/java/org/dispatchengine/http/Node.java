@@ -144,12 +144,12 @@ public final class Node {
       Order.init(system, new Order.Links(live, links, links, new ShardedReminders<>(system, Order.ENTITY_KEY)));
       Courier.init(system, locationSettings(full),
           samplesBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second")),
-          new Courier.Links(live, links, new ShardedReminders<>(system, Courier.ENTITY_KEY),
+          new Courier.Links(live, links, links, new ShardedReminders<>(system, Courier.ENTITY_KEY),
               metrics.courierPublishTimer()));
-      Dispatcher.init(system, new ClusterDispatcherLinks(system, live, zones));
       CourierService couriers = new CourierService(system, settings.askTimeout());
       CourierViews courierViews = new CourierViews();
       courierViews.start(system);
+      Dispatcher.init(system, new ClusterDispatcherLinks(system, zones, courierViews));
       Duration claimRetention = full.getDuration("dispatch.engine.orders.idempotency-retention");
       KeyClaim.init(system, claimRetention);
       schedulePurge(system, database, claimRetention, full.getDuration("dispatch.engine.orders.purge-interval"));

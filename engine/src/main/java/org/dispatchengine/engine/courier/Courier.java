@@ -24,6 +24,7 @@ import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.Rejection;
 import org.dispatchengine.engine.Reminders;
 import org.dispatchengine.engine.TokenBucket;
+import org.dispatchengine.engine.dispatch.DispatcherLink;
 import org.dispatchengine.engine.dispatch.OfferReply;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
@@ -169,7 +170,8 @@ public final class Courier
   }
 
   /** The links of a courier to the rest of the engine. */
-  public record Links(LiveUpdates live, OrderLink orders, Reminders<Command> reminders, PublishTimer timer) {}
+  public record Links(LiveUpdates live, OrderLink orders, DispatcherLink dispatcher, Reminders<Command> reminders,
+      PublishTimer timer) {}
 
   public static void init(ActorSystem<?> system, LocationRules.Settings settings, TokenBucket samples, Links links) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
@@ -190,6 +192,7 @@ public final class Courier
   private final TokenBucket samples;
   private final LiveUpdates live;
   private final OrderLink orders;
+  private final DispatcherLink dispatcher;
   private final Reminders<Command> reminders;
   private final PublishTimer timer;
   private final Clock clock;
@@ -212,6 +215,7 @@ public final class Courier
     this.samples = samples;
     this.live = links.live();
     this.orders = links.orders();
+    this.dispatcher = links.dispatcher();
     this.reminders = links.reminders();
     this.timer = links.timer();
     this.clock = clock;
@@ -418,7 +422,7 @@ public final class Courier
   private void publish(CourierRecord courier, Fix fix) {
     CourierPosition position = position(courier, fix);
     if (courier.online() && !courier.blocked()) {
-      live.publish(LiveUpdates.dispatchTopic(tenantId), position);
+      dispatcher.seen(position);
     }
     for (ActiveOrder order : courier.activeOrders()) {
       live.publish(LiveUpdates.orderTopic(tenantId, order.orderId()), position);
@@ -593,7 +597,7 @@ public final class Courier
     return Effect().persist(events).thenRun(state -> {
       CourierRecord courier = state.courier();
       if (courier.online() || events.stream().anyMatch(e -> e instanceof ShiftEnded || e instanceof BlockChanged)) {
-        live.publish(LiveUpdates.dispatchTopic(tenantId), position(courier, trusted));
+        dispatcher.seen(position(courier, trusted));
       }
     });
   }

@@ -5,8 +5,8 @@ import org.dispatchengine.engine.CborSerializable;
 import java.time.Instant;
 
 /**
- * A courier's position and whether it can be offered an order, published to the tenant's dispatcher (with every
- * trusted report while on shift, and whenever its availability changes), to the topics of its active orders
+ * A courier's position and whether it can be offered an order, told to the tenant's dispatcher (with every trusted
+ * report while on shift, and whenever its availability changes), published to the topics of its active orders
  * (customer tracking), and conflated to the tenant's live topic (admin map).
  *
  * @param fix the last trusted position, null when none is known yet

@@ -1,32 +1,38 @@
 package org.dispatchengine.engine.dispatch;
 
-import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.dispatchengine.engine.Ids;
+import org.dispatchengine.engine.courier.CourierPosition;
+import org.dispatchengine.engine.courier.CourierViews;
 import org.dispatchengine.engine.geo.LatLon;
-import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.order.Order;
 import org.dispatchengine.engine.setup.Definition;
 import org.dispatchengine.engine.setup.Zones;
 
+import java.util.List;
 import java.util.Optional;
 
-/** A dispatcher's links in a running node: pub-sub topics, this node's zone view, orders through sharding. */
+/** A dispatcher's links in a running node: this node's zone and courier views, orders through sharding. */
 public final class ClusterDispatcherLinks implements Dispatcher.Links {
   private final ClusterSharding sharding;
-  private final ClusterLiveUpdates live;
   private final Zones zones;
 
-  public ClusterDispatcherLinks(ActorSystem<?> system, ClusterLiveUpdates live, Zones zones) {
+  private final CourierViews couriers;
+
+  public ClusterDispatcherLinks(ActorSystem<?> system, Zones zones, CourierViews couriers) {
     this.sharding = ClusterSharding.get(system);
-    this.live = live;
     this.zones = zones;
+    this.couriers = couriers;
   }
 
   @Override
-  public void subscribe(String topic, ActorRef subscriber) {
-    live.subscribe(topic, subscriber);
+  public List<CourierPosition> knownCouriers(String tenantId) {
+    return couriers.online(tenantId).stream()
+        .filter(c -> c.lastSample() != null)
+        .map(c -> new CourierPosition(tenantId, c.courierId(), c.lastSample(), c.available(), c.load(),
+            c.profile().capacity(), c.profile().vehicle(), c.idleSince()))
+        .toList();
   }
 
   @Override

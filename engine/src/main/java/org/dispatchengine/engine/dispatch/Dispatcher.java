@@ -6,11 +6,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -19,7 +17,6 @@ import org.dispatchengine.engine.CborSerializable;
 import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.Vehicle;
 import org.dispatchengine.engine.geo.LatLon;
-import org.dispatchengine.engine.live.LiveUpdates;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +35,9 @@ import java.util.Set;
 /**
  * A tenant's dispatcher, entity id {@code tenantId}: matches orders that ask for a courier with the couriers that can
  * take one. It owns no durable fact, only soft state rebuilt by what arrives: a spatial index of available couriers
- * (from every courier's position and availability on the tenant's dispatch topic) and the orders waiting for a
- * decision (from the orders' requests, which they repeat until they are served). It decides, and the order acts on
+ * (started from this node's courier view, the last sampled positions, then kept by every courier's position and
+ * availability, which couriers tell their dispatcher, starting it if need be) and the orders waiting for a decision (from the orders' requests,
+ * which they repeat until they are served). It decides, and the order acts on
  * the decision; the order and the courier entities enforce every rule, so a decision made on stale soft state costs a
  * round, never an invariant.
  *
@@ -67,21 +65,20 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   public record Load(int couriers, int waiting) implements CborSerializable {}
 
-  private record Seen(CourierPosition position) implements Command, NoSerializationVerificationNeeded {}
+  /** A courier's position and availability, told by the courier. */
+  public record Seen(CourierPosition position) implements Command {}
 
   private enum Tick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
-  private enum Subscribed implements Command, NoSerializationVerificationNeeded { INSTANCE }
-
   /** How the dispatcher reaches what it needs. */
   public interface Links {
-    /** Subscribes {@code subscriber} (classic) to a topic; it gets a {@code SubscribeAck}. */
-    void subscribe(String topic, org.apache.pekko.actor.ActorRef subscriber);
-
     /** The id of the active zone of {@code tenantId} at {@code point}, if any. */
     Optional<String> zoneAt(String tenantId, LatLon point);
 
     void propose(String tenantId, String orderId, int round, Decision decision);
+
+    /** What this node knows of the tenant's couriers from their events: a start until live reports arrive. */
+    List<CourierPosition> knownCouriers(String tenantId);
   }
 
   /** An available courier as the index holds it. */
@@ -114,9 +111,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.tenantId = tenantId;
     this.links = links;
     this.clock = clock;
-    ActorRef<CourierPosition> positions = ctx.messageAdapter(CourierPosition.class, Seen::new);
-    ctx.messageAdapter(DistributedPubSubMediator.SubscribeAck.class, ack -> Subscribed.INSTANCE);
-    links.subscribe(LiveUpdates.dispatchTopic(tenantId), Adapter.toClassic(positions));
+    links.knownCouriers(tenantId).forEach(position -> onSeen(new Seen(position)));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
@@ -134,7 +129,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
           get.replyTo().tell(new Load(index.size(), waiting.size()));
           return this;
         })
-        .onMessage(Subscribed.class, subscribed -> this)
         .build();
   }
 

@@ -19,9 +19,4 @@ public interface LiveUpdates {
   static String courierTopic(String tenantId, String courierId) {
     return "courier:" + tenantId + ":" + courierId;
   }
-
-  /** Positions of a tenant's available couriers, for its dispatcher. */
-  static String dispatchTopic(String tenantId) {
-    return "dispatch:" + tenantId;
-  }
 }

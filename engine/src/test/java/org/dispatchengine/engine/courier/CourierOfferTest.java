@@ -42,7 +42,7 @@ class CourierOfferTest {
   void onlineCourierWithRoomForOne() {
     LiveUpdates live = (topic, message) -> published.add(message);
     courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k1", SETTINGS,
-        new TokenBucket(1000, 1000), new Courier.Links(live, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
+        new TokenBucket(1000, 1000), new Courier.Links(live, wire, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
         clock));
     courier.<StatusReply<Courier.CourierStatus>>runCommand(
         r -> new Courier.Define(new CourierProfile("Kim", Vehicle.BIKE, 1), r));
@@ -76,7 +76,7 @@ class CourierOfferTest {
     assertEquals(List.of("offer"), notices().stream().map(CourierNotice::type).toList());
     assertEquals(new Wire.Reminder<Courier.Command>("acme:k1", new Courier.OfferDeadline("f1"),
         Duration.ofSeconds(30)), wire.courierReminders.get(0));
-    CourierPosition announced = (CourierPosition) published.get(0);
+    CourierPosition announced = wire.seen.get(wire.seen.size() - 1);
     assertFalse(announced.available(), "the dispatcher hears it is taken");
   }
 

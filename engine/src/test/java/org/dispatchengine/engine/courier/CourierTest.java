@@ -42,7 +42,7 @@ class CourierTest {
     LiveUpdates live = (topic, message) -> published.add(new Published(topic, message));
     courier = EventSourcedBehaviorTestKit.create(KIT.system(),
         Courier.create("acme:k1", SETTINGS, new TokenBucket(1000, 1000),
-            new Courier.Links(live, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
+            new Courier.Links(live, wire, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
             Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
@@ -105,7 +105,7 @@ class CourierTest {
   @Test
   void aDueSampleIsSkippedWhileTheNodesBudgetIsSpent() {
     courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k2", SETTINGS, new TokenBucket(0.001, 1),
-        new Courier.Links((topic, message) -> { }, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
+        new Courier.Links((topic, message) -> { }, wire, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
         Clock.fixed(NOW, ZoneOffset.UTC)));
     define();
     assertInstanceOf(Courier.TrackSampled.class, report(fix(0, 0)).event(), "the budget holds one sample");
@@ -130,19 +130,23 @@ class CourierTest {
   }
 
   @Test
-  void publishesToDispatchActiveOrdersAndTheConflatedTenantTopic() {
+  void tellsTheDispatcherAndPublishesToActiveOrdersAndTheConflatedTenantTopic() {
     define();
     shift(true);
     take("o1", null, new Place(10, 10, null));
     published.clear();
+    wire.seen.clear();
     report(fix(0, 0));
     report(fix(10, 1));
     List<String> topics = published.stream().map(Published::topic).toList();
-    assertEquals(List.of("dispatch:acme", "order:acme:o1", "live:acme", "dispatch:acme", "order:acme:o1"), topics,
+    assertEquals(List.of("order:acme:o1", "live:acme", "order:acme:o1"), topics,
         "the tenant topic gets at most one position per second");
-    CourierPosition position = (CourierPosition) published.get(0).message();
+    assertEquals(List.of(fix(0, 0), fix(10, 1)), wire.seen.stream().map(CourierPosition::fix).toList(),
+        "the dispatcher gets every one");
+    CourierPosition position = wire.seen.get(0);
     assertEquals(1, position.load());
     assertTrue(position.available());
+    assertEquals(Vehicle.BIKE, position.vehicle());
   }
 
   @Test

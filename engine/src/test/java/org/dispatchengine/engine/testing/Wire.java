@@ -3,6 +3,7 @@ package org.dispatchengine.engine.testing;
 import org.dispatchengine.engine.Reminders;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierOffer;
+import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.OrderLink;
 import org.dispatchengine.engine.courier.Stop;
 import org.dispatchengine.engine.dispatch.DispatchRequest;
@@ -89,6 +90,14 @@ public final class Wire implements CourierLink, OrderLink, DispatcherLink {
   public void request(DispatchRequest request) {
     requests.add(request);
     lines.add("request " + request.orderId() + " round " + request.round() + " excluding " + request.excluded());
+  }
+
+  /** Positions and availability told to the dispatcher, newest last. */
+  public final List<CourierPosition> seen = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void seen(CourierPosition position) {
+    seen.add(position);
   }
 
   @Override
