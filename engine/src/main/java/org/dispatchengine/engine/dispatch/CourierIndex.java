@@ -51,11 +51,6 @@ public final class CourierIndex<T> {
     return byId.containsKey(id);
   }
 
-  public T payload(String id) {
-    Entry<T> entry = byId.get(id);
-    return entry == null ? null : entry.payload;
-  }
-
   public void upsert(String id, double lat, double lon, T payload) {
     Entry<T> entry = byId.get(id);
     long key = cellKey(lat, lon);

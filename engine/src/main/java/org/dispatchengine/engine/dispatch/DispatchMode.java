@@ -1,8 +1,6 @@
 package org.dispatchengine.engine.dispatch;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /** How a tenant's orders find couriers; see the Dispatch page of the documentation. */
 public enum DispatchMode {
@@ -19,9 +17,5 @@ public enum DispatchMode {
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  public static Optional<DispatchMode> fromWire(String name) {
-    return Arrays.stream(values()).filter(mode -> mode.wireName().equals(name)).findFirst();
   }
 }

@@ -3,9 +3,7 @@ package org.dispatchengine.engine.dispatch;
 import org.dispatchengine.engine.order.OrderKind;
 import org.dispatchengine.engine.order.OrderStatus;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /** The order status at which the search for a courier starts. */
 public enum DispatchTrigger {
@@ -15,10 +13,6 @@ public enum DispatchTrigger {
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  public static Optional<DispatchTrigger> fromWire(String name) {
-    return Arrays.stream(values()).filter(trigger -> trigger.wireName().equals(name)).findFirst();
   }
 
   /**

@@ -1,7 +1,6 @@
 package org.dispatchengine.engine.dispatch;
 
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -60,11 +59,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   public record Withdraw(String orderId) implements Command {}
 
-  /** How many couriers the index holds and how many orders wait; for tests and operations. */
-  public record GetLoad(ActorRef<Load> replyTo) implements Command {}
-
-  public record Load(int couriers, int waiting) implements CborSerializable {}
-
   /** A courier's position and availability, told by the courier. */
   public record Seen(CourierPosition position) implements Command {}
 
@@ -96,7 +90,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Dispatcher(ctx, timers, tenantId, links, clock)));
   }
 
-  private final TimerScheduler<Command> timers;
   private final String tenantId;
   private final Links links;
   private final Clock clock;
@@ -107,7 +100,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private Dispatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, String tenantId, Links links,
       Clock clock) {
     super(ctx);
-    this.timers = timers;
     this.tenantId = tenantId;
     this.links = links;
     this.clock = clock;
@@ -125,10 +117,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
           return this;
         })
         .onMessage(Tick.class, tick -> onTick())
-        .onMessage(GetLoad.class, get -> {
-          get.replyTo().tell(new Load(index.size(), waiting.size()));
-          return this;
-        })
         .build();
   }
 
