@@ -414,14 +414,10 @@ public final class Courier
     return fix.point().metersTo(place.point()) <= settings.arrivalRadiusMeters();
   }
 
-  private CourierPosition position(CourierRecord courier, Fix fix) {
-    return new CourierPosition(tenantId, courierId, fix, courier.available(), courier.load(),
-        courier.profile().capacity(), courier.profile().vehicle(), courier.idleSince());
-  }
-
   private void publish(CourierRecord courier, Fix fix) {
-    CourierPosition position = position(courier, fix);
-    if (courier.online() && !courier.blocked()) {
+    CourierPosition position = CourierPosition.of(courier, fix);
+    // an unavailable courier was announced as such by the event that made it so; its moves do not matter to dispatch
+    if (courier.available()) {
       dispatcher.seen(position);
     }
     for (ActiveOrder order : courier.activeOrders()) {
@@ -489,7 +485,7 @@ public final class Courier
     if (offer.assign()) {
       return persistAnnounced(List.of(new OfferReceived(tenantId, courierId, offer, now),
           new OfferAccepted(tenantId, courierId, offer.offerId(), now)))
-          .thenRun(s -> acceptanceSent(offer))
+          .thenRun(s -> tellAcceptance(offer, 0))
           .thenNoReply();
     }
     return persistAnnounced(List.of(new OfferReceived(tenantId, courierId, offer, now)))
@@ -523,14 +519,14 @@ public final class Courier
       return Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply("courier " + courierId + " " + refusal));
     }
     return persistAnnounced(List.of(new OfferAccepted(tenantId, courierId, offer.offerId(), now)))
-        .thenRun(s -> acceptanceSent(offer))
+        .thenRun(s -> tellAcceptance(offer, 0))
         .thenReply(cmd.replyTo(), this::status);
   }
 
   /** Tells the order of the acceptance, and reminds the courier to tell it again if it does not answer. */
-  private void acceptanceSent(CourierOffer offer) {
+  private void tellAcceptance(CourierOffer offer, int attempt) {
     orders.offerAnswered(tenantId, offer.orderId(), offer.offerId(), courierId, OfferReply.ACCEPTED, null);
-    reminders.remind(entityId, new AcceptanceReminder(offer.offerId(), 1), backoff(0));
+    reminders.remind(entityId, new AcceptanceReminder(offer.offerId(), attempt + 1), backoff(attempt));
   }
 
   private static Duration backoff(int attempt) {
@@ -543,8 +539,7 @@ public final class Courier
     if (offer == null || !offer.offerId().equals(cmd.offerId()) || !offer.accepted()) {
       return Effect().noReply();
     }
-    orders.offerAnswered(tenantId, offer.orderId(), offer.offerId(), courierId, OfferReply.ACCEPTED, null);
-    reminders.remind(entityId, new AcceptanceReminder(offer.offerId(), cmd.attempt() + 1), backoff(cmd.attempt()));
+    tellAcceptance(offer, cmd.attempt());
     return Effect().noReply();
   }
 
@@ -597,7 +592,7 @@ public final class Courier
     return Effect().persist(events).thenRun(state -> {
       CourierRecord courier = state.courier();
       if (courier.online() || events.stream().anyMatch(e -> e instanceof ShiftEnded || e instanceof BlockChanged)) {
-        dispatcher.seen(position(courier, trusted));
+        dispatcher.seen(CourierPosition.of(courier, trusted));
       }
     });
   }

@@ -6,11 +6,18 @@ import java.time.Instant;
 
 /**
  * A courier's position and whether it can be offered an order, told to the tenant's dispatcher (with every trusted
- * report while on shift, and whenever its availability changes), published to the topics of its active orders
+ * report while it is available, and whenever its availability changes), published to the topics of its active orders
  * (customer tracking), and conflated to the tenant's live topic (admin map).
  *
  * @param fix the last trusted position, null when none is known yet
  * @param idleSince since when the courier has carried no order, null while it carries one
  */
 public record CourierPosition(String tenantId, String courierId, Fix fix, boolean available, int load, int capacity,
-    Vehicle vehicle, Instant idleSince) implements CborSerializable {}
+    Vehicle vehicle, Instant idleSince) implements CborSerializable {
+
+  /** The courier at {@code fix} (may be null), with its availability as its record says. */
+  public static CourierPosition of(CourierRecord courier, Fix fix) {
+    return new CourierPosition(courier.tenantId(), courier.courierId(), fix, courier.available(), courier.load(),
+        courier.profile().capacity(), courier.profile().vehicle(), courier.idleSince());
+  }
+}

@@ -30,8 +30,7 @@ public final class ClusterDispatcherLinks implements Dispatcher.Links {
   public List<CourierPosition> knownCouriers(String tenantId) {
     return couriers.online(tenantId).stream()
         .filter(c -> c.lastSample() != null)
-        .map(c -> new CourierPosition(tenantId, c.courierId(), c.lastSample(), c.available(), c.load(),
-            c.profile().capacity(), c.profile().vehicle(), c.idleSince()))
+        .map(c -> CourierPosition.of(c, c.lastSample()))
         .toList();
   }
 

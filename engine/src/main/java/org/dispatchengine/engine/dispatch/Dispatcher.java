@@ -143,11 +143,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onTick() {
+    Instant now = clock.instant();
+    held.values().removeIf(until -> !now.isBefore(until));
     if (waiting.isEmpty()) {
       return this;
     }
-    Instant now = clock.instant();
-    held.values().removeIf(until -> !now.isBefore(until));
     List<DispatchRequest> batch = new ArrayList<>();
     boolean batchDue = false;
     for (Iterator<Waiting> it = waiting.values().iterator(); it.hasNext(); ) {
@@ -220,8 +220,10 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     Set<String> excluded = new HashSet<>(r.excluded());
     LatLon target = r.target();
     Instant now = clock.instant();
-    return index.nearest(target.lat(), target.lon(), CANDIDATES, r.settings().maxRadiusMeters(),
-            c -> !excluded.contains(c.courierId()) && !held.containsKey(c.courierId()))
+    // a broadcast larger than the usual shortlist looks at as many couriers as it offers to
+    int wanted = Math.max(CANDIDATES, r.settings().mode() == DispatchMode.BROADCAST ? r.settings().broadcastSize() : 0);
+    return index.nearest(target.lat(), target.lon(), wanted, r.settings().maxRadiusMeters(),
+            c -> !excluded.contains(c.courierId()) && !isHeld(c.courierId(), now))
         .stream()
         .map(hit -> {
           Courier c = hit.payload();
@@ -232,6 +234,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         })
         .sorted(Comparator.comparingDouble(Candidate::score))
         .toList();
+  }
+
+  /** Whether a courier was proposed so recently that its own availability may not have caught up yet. */
+  private boolean isHeld(String courierId, Instant now) {
+    Instant until = held.get(courierId);
+    return until != null && now.isBefore(until);
   }
 
   private void propose(DispatchRequest r, Decision decision) {

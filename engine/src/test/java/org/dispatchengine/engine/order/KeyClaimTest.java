@@ -5,13 +5,10 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.dispatchengine.engine.testing.EntityTestKit;
+import org.dispatchengine.engine.testing.MutableClock;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,23 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KeyClaimTest {
   @RegisterExtension
   static final EntityTestKit KIT = new EntityTestKit();
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T10:00:00Z"));
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
+  private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+  private final MutableClock clock = new MutableClock(START);
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  };
 
   private static StatusReply<String> claim(
       EventSourcedBehaviorTestKit<KeyClaim.Command, KeyClaim.Event, KeyClaim.State> claim, String hash, String id) {
@@ -51,7 +34,7 @@ class KeyClaimTest {
     assertEquals("o1", claim(claim, "h1", "o2").getValue(), "same request: the first order");
     assertEquals("invalid: was already used with a different request", claim(claim, "h2", "o3").getError().getMessage());
 
-    now.set(now.get().plus(Duration.ofHours(24)).plusSeconds(1));
+    clock.set(START.plus(Duration.ofHours(24)).plusSeconds(1));
     assertEquals("o4", claim(claim, "h2", "o4").getValue(), "after the retention the key is free again");
     assertEquals("o4", claim.restart().state().claim().orderId());
   }

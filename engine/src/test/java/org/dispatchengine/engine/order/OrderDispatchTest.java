@@ -45,8 +45,12 @@ class OrderDispatchTest {
 
   @BeforeEach
   void newOrder() {
-    order = EventSourcedBehaviorTestKit.create(KIT.system(),
-        Order.create("acme:o1", new Order.Links((topic, message) -> { }, wire, wire, wire.orderReminders()), clock));
+    order = orderEntity("acme:o1");
+  }
+
+  private EventSourcedBehaviorTestKit<Order.Command, Order.Event, Order.State> orderEntity(String entityId) {
+    return EventSourcedBehaviorTestKit.create(KIT.system(),
+        Order.create(entityId, new Order.Links((topic, message) -> { }, wire, wire, wire.orderReminders()), clock));
   }
 
   private OrderRecord createAndAccept(DispatchSettings settings) {
@@ -97,8 +101,7 @@ class OrderDispatchTest {
     assertEquals(AssignmentState.UNASSIGNED, createAndAccept(DispatchSettings.DEFAULT).assignmentState());
     assertEquals(List.of(), wire.requests, "the default mode is manual");
 
-    order = EventSourcedBehaviorTestKit.create(KIT.system(),
-        Order.create("acme:o2", new Order.Links((topic, message) -> { }, wire, wire, wire.orderReminders()), clock));
+    order = orderEntity("acme:o2");
     DispatchSettings onCreate = new DispatchSettings(DispatchMode.AUTO, DispatchTrigger.CREATED, 30, 5000, 2, 2,
         1500, 900, 1);
     var created = order.<StatusReply<OrderRecord>>runCommand(r -> new Order.Create(PIZZA, "h", onCreate, TENANT, r));

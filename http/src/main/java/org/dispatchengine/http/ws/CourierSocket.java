@@ -39,7 +39,6 @@ import org.dispatchengine.engine.live.LiveUpdates;
 import org.dispatchengine.http.api.Endpoint;
 import org.dispatchengine.http.api.Json;
 import org.dispatchengine.http.api.JsonFields;
-import org.dispatchengine.http.api.Problem;
 import org.dispatchengine.http.api.ProblemException;
 import org.dispatchengine.http.auth.Authenticator;
 import org.dispatchengine.http.auth.Principal;
@@ -317,9 +316,7 @@ public final class CourierSocket extends AllDirectives {
       fix = LocationInput.read(fields, clock);
       fields.validate();
     } catch (ProblemException e) {
-      Problem problem = e.problem();
-      refuse(connection, "Invalid location", problem.errors().stream()
-          .map(error -> error.field() + " " + error.message()).collect(Collectors.joining("; ")));
+      refuse(connection, "Invalid location", fieldErrors(e));
       return;
     }
     if (inFlight.get() >= settings.maxInFlight()) {
@@ -342,8 +339,7 @@ public final class CourierSocket extends AllDirectives {
       reason = fields.optionalText("reason", 500).orElse(null);
       fields.validate();
     } catch (ProblemException e) {
-      refuse(connection, "Invalid answer", e.problem().errors().stream()
-          .map(error -> error.field() + " " + error.message()).collect(Collectors.joining("; ")));
+      refuse(connection, "Invalid answer", fieldErrors(e));
       return;
     }
     boolean accept = frame.get("type").textValue().equals("offer.accept");
@@ -360,6 +356,12 @@ public final class CourierSocket extends AllDirectives {
   }
 
   private static final java.util.Set<String> OFFER_ANSWER_FIELDS = java.util.Set.of("type", "offerId", "reason");
+
+  /** A frame's field problems in one line, for its error frame. */
+  private static String fieldErrors(ProblemException e) {
+    return e.problem().errors().stream()
+        .map(error -> error.field() + " " + error.message()).collect(Collectors.joining("; "));
+  }
 
   private void refuse(ActorRef<Object> connection, String title, String detail) {
     refusedFrames.increment();
