@@ -49,8 +49,8 @@ public final class ClusterLinks implements OrderLink, CourierLink, DispatcherLin
   }
 
   @Override
-  public void revokeOffer(String tenantId, String courierId, String offerId) {
-    courier(tenantId, courierId, new Courier.RevokeOffer(offerId));
+  public void revokeOffer(String tenantId, String courierId, String offerId, String reason) {
+    courier(tenantId, courierId, new Courier.RevokeOffer(offerId, reason));
   }
 
   @Override

@@ -102,7 +102,8 @@ public final class Courier
 
   public record RefuseOffer(String offerId, String reason) implements Command {}
 
-  public record RevokeOffer(String offerId) implements Command {}
+  /** @param reason as the order gives it: {@code expired}, {@code taken} or the order's final status */
+  public record RevokeOffer(String offerId, String reason) implements Command {}
 
   /** Reminder: the offer's deadline has come. */
   public record OfferDeadline(String offerId) implements Command {}
@@ -287,7 +288,7 @@ public final class Courier
         .onCommand(AnswerOffer.class, this::onAnswerOffer)
         .onCommand(ConfirmOffer.class, this::onConfirmOffer)
         .onCommand(RefuseOffer.class, (state, cmd) -> closeOffer(state, cmd.offerId(), "refused", cmd.reason()))
-        .onCommand(RevokeOffer.class, (state, cmd) -> closeOffer(state, cmd.offerId(), "revoked", null))
+        .onCommand(RevokeOffer.class, (state, cmd) -> closeOffer(state, cmd.offerId(), "revoked", cmd.reason()))
         .onCommand(OfferDeadline.class, this::onOfferDeadline)
         .onCommand(AcceptanceReminder.class, this::onAcceptanceReminder);
     return builder.build();

@@ -9,8 +9,13 @@ public interface CourierLink {
 
   void offer(String tenantId, String courierId, CourierOffer offer);
 
-  /** The offer is over for this courier (expired, taken by another, order ended or assigned by hand). */
-  void revokeOffer(String tenantId, String courierId, String offerId);
+  /**
+   * The offer is over for this courier.
+   *
+   * @param reason {@code expired}, {@code taken} (another courier, or a person, got the order) or the order's final
+   *     status
+   */
+  void revokeOffer(String tenantId, String courierId, String offerId, String reason);
 
   /** The courier's acceptance won: the order is assigned to it. */
   void confirmOffer(String tenantId, String courierId, String offerId);

@@ -551,7 +551,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
       if (order.courierId() != null) {
         links.couriers().release(tenantId, order.courierId(), orderId, changed.to().wireName());
       }
-      endSearch(before, null);
+      endSearch(before, null, changed.to().wireName());
     } else if (event instanceof CourierAssigned assigned) {
       if (assigned.previousCourierId() != null) {
         links.couriers().release(tenantId, assigned.previousCourierId(), orderId, "reassigned");
@@ -559,7 +559,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
       if (assigned.offerId() != null) {
         links.couriers().confirmOffer(tenantId, assigned.courierId(), assigned.offerId());
       }
-      endSearch(before, assigned.courierId());
+      endSearch(before, assigned.courierId(), "taken");
     } else if (event instanceof DispatchStarted) {
       requestCourier(order, after.search());
     } else if (event instanceof CourierOffered offered) {
@@ -570,7 +570,8 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
       links.reminders().remind(entityId, new OfferDeadline(offered.offerId()),
           Duration.between(clock.instant(), offered.expiresAt()));
     } else if (event instanceof OfferExpired expired) {
-      expired.courierIds().forEach(courierId -> links.couriers().revokeOffer(tenantId, courierId, expired.offerId()));
+      expired.courierIds().forEach(courierId ->
+          links.couriers().revokeOffer(tenantId, courierId, expired.offerId(), "expired"));
       nextRound(after);
     } else if (event instanceof OfferDeclined && openBefore != null && after.offer() == null) {
       nextRound(after);
@@ -587,16 +588,16 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   /**
    * A search ended by assignment or by the order's end: nobody but {@code winner} (may be null) may take the offer,
-   * and the dispatcher forgets the order.
+   * and the dispatcher forgets the order. {@code reason} tells the others why their offer is gone.
    */
-  private void endSearch(State before, String winner) {
+  private void endSearch(State before, String winner, String reason) {
     if (before.search() == null) {
       return;
     }
     OpenOffer offer = before.offer();
     if (offer != null) {
       offer.unanswered().stream().filter(courierId -> !courierId.equals(winner))
-          .forEach(courierId -> links.couriers().revokeOffer(tenantId, courierId, offer.offerId()));
+          .forEach(courierId -> links.couriers().revokeOffer(tenantId, courierId, offer.offerId(), reason));
     }
     links.dispatcher().withdraw(tenantId, orderId);
   }

@@ -132,6 +132,16 @@ class CourierOfferTest {
     courier.runCommand(new Courier.OfferDeadline("f2"));
     assertEquals(List.of("answer o2 k1 EXPIRED"), wire.lines);
     assertEquals("offer.revoked", notices().get(notices().size() - 1).type());
+
+    courier.runCommand(new Courier.ReceiveOffer(
+        new CourierOffer("f3", "o3", PICKUP, DROPOFF, NOW.plusSeconds(90), false, false)));
+    assertEquals("f3", record().offer().offerId());
+    courier.runCommand(new Courier.RevokeOffer("f3", "expired"));
+    CourierNotice revoked = notices().get(notices().size() - 1);
+    assertEquals("offer.revoked", revoked.type());
+    assertEquals("f3", revoked.offer().offerId());
+    assertEquals("expired", revoked.reason(), "the order's deadline reads the same as the courier's own");
+    assertNull(record().offer());
   }
 
   @Test

@@ -174,6 +174,7 @@ class OrderDispatchTest {
         order.runCommand(new Order.OfferDeadline(offered.offerId())).eventOfType(Order.OfferExpired.class);
     assertEquals(List.of("k1"), expired.courierIds());
     assertEquals(List.of("revoke k1", "request o1 round 2 excluding [k1]"), wire.lines);
+    assertEquals(List.of("expired"), wire.revokeReasons);
 
     wire.clear();
     answer(offered.offerId(), "k1", OfferReply.ACCEPTED);
@@ -217,6 +218,7 @@ class OrderDispatchTest {
     order.<StatusReply<OrderRecord>>runCommand(r -> new Order.Transition(OrderTransition.CANCEL, "closed", null,
         false, OFFER, TENANT, r));
     assertEquals(List.of("revoke k1", "withdraw o1"), wire.lines);
+    assertEquals(List.of("cancelled"), wire.revokeReasons);
     wire.clear();
     answer(offered.offerId(), "k1", OfferReply.ACCEPTED);
     assertEquals(List.of("refuse k1"), wire.lines);
@@ -234,6 +236,7 @@ class OrderDispatchTest {
     answer(offered.offerId(), "k1", OfferReply.ACCEPTED);
     assertEquals("k2", current().courierId());
     assertEquals(List.of("confirm k2", "revoke k1", "withdraw o1", "refuse k1"), wire.lines);
+    assertEquals(List.of("taken"), wire.revokeReasons);
   }
 
   @Test

@@ -26,6 +26,7 @@ public final class Wire implements CourierLink, OrderLink, DispatcherLink {
   public final List<CourierOffer> offers = new CopyOnWriteArrayList<>();
   public final List<DispatchRequest> requests = new CopyOnWriteArrayList<>();
   public final List<Order.AnswerOffer> answers = new CopyOnWriteArrayList<>();
+  public final List<String> revokeReasons = new CopyOnWriteArrayList<>();
   public final List<Reminder<Order.Command>> orderReminders = new CopyOnWriteArrayList<>();
   public final List<Reminder<Courier.Command>> courierReminders = new CopyOnWriteArrayList<>();
 
@@ -44,6 +45,7 @@ public final class Wire implements CourierLink, OrderLink, DispatcherLink {
     offers.clear();
     requests.clear();
     answers.clear();
+    revokeReasons.clear();
     orderReminders.clear();
     courierReminders.clear();
   }
@@ -60,7 +62,8 @@ public final class Wire implements CourierLink, OrderLink, DispatcherLink {
   }
 
   @Override
-  public void revokeOffer(String tenantId, String courierId, String offerId) {
+  public void revokeOffer(String tenantId, String courierId, String offerId, String reason) {
+    revokeReasons.add(reason);
     lines.add("revoke " + courierId);
   }
 
