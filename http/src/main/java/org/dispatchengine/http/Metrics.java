@@ -17,6 +17,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.dispatchengine.engine.tenant.TenantDirectory;
 import org.dispatchengine.http.api.Router;
+import org.dispatchengine.projections.readmodel.ReadModels;
 
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +70,41 @@ public final class Metrics extends AllDirectives {
         .distributionStatisticBufferLength(3)
         .register(registry);
     return nanos -> timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Per projection instance: events not yet projected and the age of the oldest of them, as of the last probe; and
+   * the time from an event's write to its commit in the read model, with percentiles.
+   */
+  public ReadModels.LatencyRecorder readModels(java.util.function.Supplier<List<ReadModels.Lag>> lastProbe) {
+    for (ReadModels.Model model : ReadModels.Model.values()) {
+      for (int slice = 0; slice < model.slices; slice++) {
+        String key = model.projectionId(slice).key();
+        java.util.function.ToDoubleFunction<java.util.function.Function<ReadModels.Lag, Double>> read = field ->
+            lastProbe.get().stream()
+                .filter(lag -> lag.model() == model && lag.key().equals(key))
+                .findFirst().map(field).orElse(Double.NaN);
+        Gauge.builder("dispatch.projection.events.behind", () -> read.applyAsDouble(lag -> (double) lag.eventsBehind()))
+            .tag("projection", model.projectionName()).tag("key", key)
+            .description("Events of the tag not yet in the read model")
+            .register(registry);
+        Gauge.builder("dispatch.projection.seconds.behind", () -> read.applyAsDouble(ReadModels.Lag::secondsBehind))
+            .tag("projection", model.projectionName()).tag("key", key)
+            .description("Age of the oldest event of the tag not yet in the read model; 0 when caught up")
+            .register(registry);
+      }
+    }
+    java.util.Map<ReadModels.Model, Timer> timers = new java.util.EnumMap<>(ReadModels.Model.class);
+    for (ReadModels.Model model : ReadModels.Model.values()) {
+      timers.put(model, Timer.builder("dispatch.projection.latency")
+          .tag("projection", model.projectionName())
+          .description("From an event written to the journal to its commit in the read model")
+          .publishPercentiles(0.5, 0.99, 0.999)
+          .distributionStatisticExpiry(Duration.ofSeconds(30))
+          .distributionStatisticBufferLength(3)
+          .register(registry));
+    }
+    return (model, millis) -> timers.get(model).record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   public io.micrometer.core.instrument.MeterRegistry registry() {

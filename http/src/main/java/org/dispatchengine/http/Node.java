@@ -58,6 +58,14 @@ import org.dispatchengine.http.routes.TrackingRoutes;
 import org.dispatchengine.projections.db.Database;
 import org.dispatchengine.projections.db.DatabaseSettings;
 import org.dispatchengine.projections.db.JournalPurge;
+import org.dispatchengine.projections.readmodel.CourierQueries;
+import org.dispatchengine.projections.readmodel.OrderQueries;
+import org.dispatchengine.projections.readmodel.ReadModels;
+import org.dispatchengine.projections.readmodel.SearchSweeper;
+import org.dispatchengine.projections.readmodel.StatsQueries;
+import org.dispatchengine.http.routes.AdminRoutes;
+import org.dispatchengine.http.routes.ReadModelRoutes;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,6 +162,7 @@ public final class Node {
       KeyClaim.init(system, claimRetention);
       schedulePurge(system, database, claimRetention, full.getDuration("dispatch.engine.orders.purge-interval"));
       OrderService orders = new OrderService(system, directory, zones, stores, couriers, settings.askTimeout());
+      ReadModels readModels = startReadModels(system, database, metrics, full.getConfig("dispatch.read-models"));
 
       Json json = new Json(system);
       UserTokens userTokens = new UserTokens(settings.tokens(), Clock.systemUTC());
@@ -183,6 +192,10 @@ public final class Node {
           new OrderStream.Settings(streamBuffer, courierSocket.origins()), Clock.systemUTC()).endpoints());
       endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins())
           .endpoints());
+      endpoints.addAll(new AdminRoutes(system, json, auth, new OrderQueries(database.dataSource()),
+          new CourierQueries(database.dataSource(), Clock.systemUTC()), new StatsQueries(database.dataSource()),
+          Clock.systemUTC()).endpoints());
+      endpoints.addAll(new ReadModelRoutes(system, json, auth, readModels).endpoints());
       Router router = new Router(endpoints);
       Route route = metrics.instrument(new ErrorHandling(json).wrap(router.route()));
 
@@ -221,6 +234,39 @@ public final class Node {
     return new CourierSocket.Settings((int) c.getBytes("max-frame-size").longValue(),
         c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"), c.getDuration("idle-timeout"),
         c.getInt("outbound-buffer"), new Origins(origins));
+  }
+
+  /**
+   * Starts the projections and their upkeep: the lag probe behind the metrics, the purge of old track points, and
+   * the sweeper that wakes orders searching for a courier after a restart.
+   */
+  private static ReadModels startReadModels(ActorSystem<?> system, Database database, Metrics metrics, Config config)
+      throws SQLException {
+    ReadModels readModels = new ReadModels(system, database, new ReadModels.Settings(config.getInt("group-size"),
+        config.getDuration("group-within"), config.getDuration("track-retention")), Clock.systemUTC());
+    AtomicReference<List<ReadModels.Lag>> lastProbe = new AtomicReference<>(List.of());
+    readModels.start(metrics.readModels(lastProbe::get));
+    ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    Duration probeEvery = config.getDuration("lag-probe-interval");
+    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, probeEvery, () -> {
+      try {
+        lastProbe.set(readModels.lag());
+      } catch (SQLException e) {
+        log.warn("Measuring projection lag failed; the next probe retries", e);
+      }
+    }, blocking);
+    Duration purgeEvery = config.getDuration("track-purge-interval");
+    system.scheduler().scheduleWithFixedDelay(purgeEvery, purgeEvery, () -> {
+      try {
+        log.debug("Purged {} track points past their retention", readModels.purgeTrack());
+      } catch (SQLException e) {
+        log.warn("Purging old track points failed; the next run retries", e);
+      }
+    }, blocking);
+    Config sweep = config.getConfig("search-sweep");
+    SearchSweeper.start(system, new OrderQueries(database.dataSource()), new SearchSweeper.Settings(
+        sweep.getDuration("every"), sweep.getInt("batch"), sweep.getInt("per-second")));
+    return readModels;
   }
 
   /** Deletes expired idempotency claims from the journal now and then, on the blocking dispatcher. */

@@ -13,12 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DatabaseMigrationTest {
   private static final Set<String> EXPECTED_TABLES = Set.of(
-      "event_journal", "event_tag", "snapshot", "pekko_projection_offset_store", "pekko_projection_management");
+      "event_journal", "event_tag", "snapshot", "pekko_projection_offset_store", "pekko_projection_management",
+      "order_view", "order_status_history", "courier_view", "courier_track", "tenant_daily_stats",
+      "tenant_daily_delivery_minutes");
 
   @Test
   void migratesH2OnceAndCreatesEveryTable() throws Exception {
     try (Database database = Database.open(TestDatabases.h2())) {
-      assertEquals(3, database.migrate());
+      assertEquals(4, database.migrate());
       assertEquals(0, database.migrate(), "a second start applies nothing");
       assertTrue(tables(database).containsAll(EXPECTED_TABLES), tables(database).toString());
     }
@@ -28,7 +30,7 @@ class DatabaseMigrationTest {
   void migratesPostgresOnceAndCreatesEveryTable() throws Exception {
     try (TestDatabases.Postgres postgres = TestDatabases.postgres();
          Database database = Database.open(postgres.settings())) {
-      assertEquals(3, database.migrate());
+      assertEquals(4, database.migrate());
       assertEquals(0, database.migrate());
       assertTrue(tables(database).containsAll(EXPECTED_TABLES), tables(database).toString());
     }
