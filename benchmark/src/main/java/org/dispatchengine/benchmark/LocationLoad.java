@@ -1,22 +1,17 @@
 package org.dispatchengine.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * Traffic goes only to the given URL, which must be a node you run (loopback by default).
  */
 public final class LocationLoad {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String url;
   private final String adminToken;
@@ -41,59 +35,49 @@ public final class LocationLoad {
   private final int seconds;
   private final int warmupSeconds;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final LoadClient client;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong skippedBusy = new AtomicLong();
   private final AtomicLong closed = new AtomicLong();
 
   private LocationLoad(Map<String, String> args) {
     this.url = args.getOrDefault("url", "http://127.0.0.1:8080");
-    this.adminToken = require(args, "admin-token");
+    this.adminToken = LoadClient.require(args, "admin-token");
     this.couriers = Integer.parseInt(args.getOrDefault("couriers", "1000"));
     this.rate = Double.parseDouble(args.getOrDefault("rate", "2"));
     this.seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
     this.warmupSeconds = Integer.parseInt(args.getOrDefault("warmup", "30"));
+    this.client = new LoadClient(url, http);
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>();
-    for (int i = 0; i + 1 < argv.length; i += 2) {
-      args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-    }
-    new LocationLoad(args).run();
+    new LocationLoad(LoadClient.args(argv)).run();
     System.exit(0);
-  }
-
-  private static String require(Map<String, String> args, String name) {
-    String value = args.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException("--" + name + " is required");
-    }
-    return value;
   }
 
   private void run() throws Exception {
     String tenant = "load" + Long.toString(System.currentTimeMillis(), 36);
-    JsonNode created = call("POST", "/v1/tenants", adminToken, "{\"id\":\"" + tenant + "\",\"name\":\"Load test\"}");
+    JsonNode created = client.call("POST", "/v1/tenants", adminToken, "{\"id\":\"" + tenant + "\",\"name\":\"Load test\"}");
     String key = created.get("apiKey").asText();
     long start = System.nanoTime();
-    List<String> tokens = inParallel(couriers, 64, i -> setUpCourier(key, "c" + i));
-    log("%d couriers defined, online and holding tokens in %.1f s", couriers, secondsSince(start));
+    List<String> tokens = LoadClient.inParallel(couriers, 64, i -> setUpCourier(key, "c" + i));
+    LoadClient.log("%d couriers defined, online and holding tokens in %.1f s", couriers, LoadClient.secondsSince(start));
 
     start = System.nanoTime();
-    List<Connection> connections = inParallel(couriers, 256, i -> connect(tokens.get(i), i));
-    log("%d sockets open in %.1f s", connections.size(), secondsSince(start));
+    List<Connection> connections = LoadClient.inParallel(couriers, 256, i -> connect(tokens.get(i), i));
+    LoadClient.log("%d sockets open in %.1f s", connections.size(), LoadClient.secondsSince(start));
 
     // the first report of every courier is sampled into its track at once, and the JIT is cold: not the steady state
     send(connections, warmupSeconds);
-    log("warmed up for %d s", warmupSeconds);
-    Map<String, Double> before = metrics();
+    LoadClient.log("warmed up for %d s", warmupSeconds);
+    Map<String, Double> before = client.metrics();
     long sentBefore = sent.get();
     long sendStart = System.nanoTime();
     send(connections, seconds);
-    double elapsed = secondsSince(sendStart);
+    double elapsed = LoadClient.secondsSince(sendStart);
     // let the last reports through the node before reading its counters
     Thread.sleep(1000);
-    Map<String, Double> after = metrics();
+    Map<String, Double> after = client.metrics();
 
     double accepted = after.getOrDefault("dispatch_courier_socket_reports_total", 0.0)
         - before.getOrDefault("dispatch_courier_socket_reports_total", 0.0);
@@ -101,13 +85,13 @@ public final class LocationLoad {
     String overloadKey = "dispatch_courier_socket_dropped_total{reason=\"overload\"}";
     double rateLimited = after.getOrDefault(rateKey, 0.0) - before.getOrDefault(rateKey, 0.0);
     double overloaded = after.getOrDefault(overloadKey, 0.0) - before.getOrDefault(overloadKey, 0.0);
-    log("");
-    log("couriers %d, target %.1f reports/s each, %d s", couriers, rate, seconds);
-    log("sent %d frames in %.1f s: %.0f frames/s (skipped while a send was pending: %d; sockets closed: %d)",
+    LoadClient.log("");
+    LoadClient.log("couriers %d, target %.1f reports/s each, %d s", couriers, rate, seconds);
+    LoadClient.log("sent %d frames in %.1f s: %.0f frames/s (skipped while a send was pending: %d; sockets closed: %d)",
             sent.get() - sentBefore, elapsed, (sent.get() - sentBefore) / elapsed, skippedBusy.get(), closed.get());
-    log("node took %.0f reports: %.0f reports/s sustained; dropped %.0f over the rate limit, %.0f while behind",
+    LoadClient.log("node took %.0f reports: %.0f reports/s sustained; dropped %.0f over the rate limit, %.0f while behind",
         accepted, accepted / elapsed, rateLimited, overloaded);
-    log("frame received -> published, as the node measured it (last ~30 s): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
+    LoadClient.log("frame received -> published, as the node measured it (last ~30 s): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
         after.getOrDefault("dispatch_courier_report_publish_seconds{quantile=\"0.5\"}", Double.NaN) * 1000,
         after.getOrDefault("dispatch_courier_report_publish_seconds{quantile=\"0.99\"}", Double.NaN) * 1000,
         after.getOrDefault("dispatch_courier_report_publish_seconds{quantile=\"0.999\"}", Double.NaN) * 1000);
@@ -115,9 +99,9 @@ public final class LocationLoad {
   }
 
   private String setUpCourier(String key, String courierId) throws Exception {
-    call("PUT", "/v1/couriers/" + courierId, key, "{\"name\":\"" + courierId + "\",\"vehicle\":\"bike\",\"capacity\":2}");
-    call("POST", "/v1/couriers/" + courierId + "/shift", key, "{\"online\":true}");
-    return call("POST", "/v1/tokens", key, "{\"subject\":\"" + courierId + "\",\"role\":\"courier\",\"ttlSeconds\":86400}")
+    client.call("PUT", "/v1/couriers/" + courierId, key, "{\"name\":\"" + courierId + "\",\"vehicle\":\"bike\",\"capacity\":2}");
+    client.call("POST", "/v1/couriers/" + courierId + "/shift", key, "{\"online\":true}");
+    return client.call("POST", "/v1/tokens", key, "{\"subject\":\"" + courierId + "\",\"role\":\"courier\",\"ttlSeconds\":86400}")
         .get("token").asText();
   }
 
@@ -198,72 +182,5 @@ public final class LocationLoad {
     for (Thread sender : senders) {
       sender.join();
     }
-  }
-
-  private <T> List<T> inParallel(int count, int concurrency, ThrowingIntFunction<T> task) throws Exception {
-    Semaphore permits = new Semaphore(concurrency);
-    List<CompletableFuture<T>> results = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      int index = i;
-      permits.acquire();
-      results.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return task.apply(index);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        } finally {
-          permits.release();
-        }
-      }));
-    }
-    List<T> values = new ArrayList<>();
-    for (CompletableFuture<T> result : results) {
-      values.add(result.get());
-    }
-    return values;
-  }
-
-  @FunctionalInterface
-  private interface ThrowingIntFunction<T> {
-    T apply(int index) throws Exception;
-  }
-
-  private JsonNode call(String method, String path, String token, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body))
-        .timeout(Duration.ofSeconds(30))
-        .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
-    }
-    return MAPPER.readTree(response.body());
-  }
-
-  private Map<String, Double> metrics() throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    Map<String, Double> values = new HashMap<>();
-    response.body().lines().filter(line -> !line.startsWith("#")).forEach(line -> {
-      int space = line.lastIndexOf(' ');
-      if (space > 0) {
-        try {
-          values.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-        } catch (NumberFormatException ignored) {
-          // not a sample line
-        }
-      }
-    });
-    return values;
-  }
-
-  private static double secondsSince(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  private static void log(String format, Object... args) {
-    System.out.println(String.format(format, args));
   }
 }

@@ -1,0 +1,117 @@
+package org.dispatchengine.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+/** What the load tools share: calls to the node's API, its {@code /metrics}, bounded parallelism, output. */
+final class LoadClient {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final String url;
+  private final HttpClient http;
+
+  LoadClient(String url, HttpClient http) {
+    this.url = url;
+    this.http = http;
+  }
+
+  /** {@code --name value} pairs. */
+  static Map<String, String> args(String[] argv) {
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i + 1 < argv.length; i += 2) {
+      args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+    }
+    return args;
+  }
+
+  static String require(Map<String, String> args, String name) {
+    String value = args.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("--" + name + " is required");
+    }
+    return value;
+  }
+
+  JsonNode call(String method, String path, String token, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .timeout(Duration.ofSeconds(30));
+    if (method.equals("POST") && path.equals("/v1/orders")) {
+      request.header("Idempotency-Key", java.util.UUID.randomUUID().toString());
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
+    }
+    return MAPPER.readTree(response.body());
+  }
+
+  /** Every sample line of {@code /metrics}, by its name and labels. */
+  Map<String, Double> metrics() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    Map<String, Double> values = new HashMap<>();
+    response.body().lines().filter(line -> !line.startsWith("#")).forEach(line -> {
+      int space = line.lastIndexOf(' ');
+      if (space > 0) {
+        try {
+          values.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        } catch (NumberFormatException ignored) {
+          // not a sample line
+        }
+      }
+    });
+    return values;
+  }
+
+  @FunctionalInterface
+  interface ThrowingIntFunction<T> {
+    T apply(int index) throws Exception;
+  }
+
+  /** Runs {@code task} for 0..count-1, at most {@code concurrency} at once; answers in index order. */
+  static <T> List<T> inParallel(int count, int concurrency, ThrowingIntFunction<T> task) throws Exception {
+    Semaphore permits = new Semaphore(concurrency);
+    List<CompletableFuture<T>> results = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int index = i;
+      permits.acquire();
+      results.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return task.apply(index);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        } finally {
+          permits.release();
+        }
+      }));
+    }
+    List<T> values = new ArrayList<>();
+    for (CompletableFuture<T> result : results) {
+      values.add(result.get());
+    }
+    return values;
+  }
+
+  static double secondsSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  static void log(String format, Object... args) {
+    System.out.println(String.format(format, args));
+  }
+}
