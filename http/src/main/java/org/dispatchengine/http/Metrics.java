@@ -80,15 +80,16 @@ public final class Metrics extends AllDirectives {
     for (ReadModels.Model model : ReadModels.Model.values()) {
       for (int slice = 0; slice < model.slices; slice++) {
         String key = model.projectionId(slice).key();
-        java.util.function.ToDoubleFunction<java.util.function.Function<ReadModels.Lag, Double>> read = field ->
-            lastProbe.get().stream()
-                .filter(lag -> lag.model() == model && lag.key().equals(key))
-                .findFirst().map(field).orElse(Double.NaN);
-        Gauge.builder("dispatch.projection.events.behind", () -> read.applyAsDouble(lag -> (double) lag.eventsBehind()))
+        java.util.function.Supplier<java.util.Optional<ReadModels.Lag>> lag = () -> lastProbe.get().stream()
+            .filter(probed -> probed.model() == model && probed.key().equals(key))
+            .findFirst();
+        Gauge.builder("dispatch.projection.events.behind",
+                () -> lag.get().map(l -> (double) l.eventsBehind()).orElse(Double.NaN))
             .tag("projection", model.projectionName()).tag("key", key)
             .description("Events of the tag not yet in the read model")
             .register(registry);
-        Gauge.builder("dispatch.projection.seconds.behind", () -> read.applyAsDouble(ReadModels.Lag::secondsBehind))
+        Gauge.builder("dispatch.projection.seconds.behind",
+                () -> lag.get().map(ReadModels.Lag::secondsBehind).orElse(Double.NaN))
             .tag("projection", model.projectionName()).tag("key", key)
             .description("Age of the oldest event of the tag not yet in the read model; 0 when caught up")
             .register(registry);

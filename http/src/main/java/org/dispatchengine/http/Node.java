@@ -162,7 +162,9 @@ public final class Node {
       KeyClaim.init(system, claimRetention);
       schedulePurge(system, database, claimRetention, full.getDuration("dispatch.engine.orders.purge-interval"));
       OrderService orders = new OrderService(system, directory, zones, stores, couriers, settings.askTimeout());
-      ReadModels readModels = startReadModels(system, database, metrics, full.getConfig("dispatch.read-models"));
+      OrderQueries orderQueries = new OrderQueries(database.dataSource());
+      ReadModels readModels = startReadModels(system, database, orderQueries, metrics,
+          full.getConfig("dispatch.read-models"));
 
       Json json = new Json(system);
       UserTokens userTokens = new UserTokens(settings.tokens(), Clock.systemUTC());
@@ -192,7 +194,7 @@ public final class Node {
           new OrderStream.Settings(streamBuffer, courierSocket.origins()), Clock.systemUTC()).endpoints());
       endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins())
           .endpoints());
-      endpoints.addAll(new AdminRoutes(system, json, auth, new OrderQueries(database.dataSource()),
+      endpoints.addAll(new AdminRoutes(system, json, auth, orderQueries,
           new CourierQueries(database.dataSource(), Clock.systemUTC()), new StatsQueries(database.dataSource()),
           Clock.systemUTC()).endpoints());
       endpoints.addAll(new ReadModelRoutes(system, json, auth, readModels).endpoints());
@@ -240,44 +242,43 @@ public final class Node {
    * Starts the projections and their upkeep: the lag probe behind the metrics, the purge of old track points, and
    * the sweeper that wakes orders searching for a courier after a restart.
    */
-  private static ReadModels startReadModels(ActorSystem<?> system, Database database, Metrics metrics, Config config)
-      throws SQLException {
+  private static ReadModels startReadModels(ActorSystem<?> system, Database database, OrderQueries orders,
+      Metrics metrics, Config config) throws SQLException {
     ReadModels readModels = new ReadModels(system, database, new ReadModels.Settings(config.getInt("group-size"),
         config.getDuration("group-within"), config.getDuration("track-retention")), Clock.systemUTC());
     AtomicReference<List<ReadModels.Lag>> lastProbe = new AtomicReference<>(List.of());
     readModels.start(metrics.readModels(lastProbe::get));
-    ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-    Duration probeEvery = config.getDuration("lag-probe-interval");
-    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, probeEvery, () -> {
-      try {
-        lastProbe.set(readModels.lag());
-      } catch (SQLException e) {
-        log.warn("Measuring projection lag failed; the next probe retries", e);
-      }
-    }, blocking);
+    every(system, Duration.ZERO, config.getDuration("lag-probe-interval"), "Measuring projection lag",
+        () -> lastProbe.set(readModels.lag()));
     Duration purgeEvery = config.getDuration("track-purge-interval");
-    system.scheduler().scheduleWithFixedDelay(purgeEvery, purgeEvery, () -> {
-      try {
-        log.debug("Purged {} track points past their retention", readModels.purgeTrack());
-      } catch (SQLException e) {
-        log.warn("Purging old track points failed; the next run retries", e);
-      }
-    }, blocking);
+    every(system, purgeEvery, purgeEvery, "Purging old track points",
+        () -> log.debug("Purged {} track points past their retention", readModels.purgeTrack()));
     Config sweep = config.getConfig("search-sweep");
-    SearchSweeper.start(system, new OrderQueries(database.dataSource()), new SearchSweeper.Settings(
+    SearchSweeper.start(system, orders, new SearchSweeper.Settings(
         sweep.getDuration("every"), sweep.getInt("batch"), sweep.getInt("per-second")));
     return readModels;
   }
 
-  /** Deletes expired idempotency claims from the journal now and then, on the blocking dispatcher. */
+  /** Deletes expired idempotency claims from the journal now and then. */
   private static void schedulePurge(ActorSystem<?> system, Database database, Duration retention, Duration interval) {
+    every(system, interval, interval, "Purging expired idempotency claims", () -> log.debug(
+        "Purged {} expired idempotency claims",
+        JournalPurge.purge(database.dataSource(), KeyClaim.ENTITY_KEY.name(), Instant.now().minus(retention))));
+  }
+
+  @FunctionalInterface
+  private interface DatabaseTask {
+    void run() throws SQLException;
+  }
+
+  /** Runs database upkeep periodically on the blocking dispatcher; a failed run is logged and the next one retries. */
+  private static void every(ActorSystem<?> system, Duration first, Duration interval, String what, DatabaseTask task) {
     ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-    system.scheduler().scheduleWithFixedDelay(interval, interval, () -> {
+    system.scheduler().scheduleWithFixedDelay(first, interval, () -> {
       try {
-        int purged = JournalPurge.purge(database.dataSource(), KeyClaim.ENTITY_KEY.name(), Instant.now().minus(retention));
-        log.debug("Purged {} expired idempotency claims", purged);
+        task.run();
       } catch (SQLException e) {
-        log.warn("Purging expired idempotency claims failed; the next run retries", e);
+        log.warn("{} failed; the next run retries", what, e);
       }
     }, blocking);
   }

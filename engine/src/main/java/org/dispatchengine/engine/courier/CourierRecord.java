@@ -38,7 +38,11 @@ public record CourierRecord(
 
   /** Orders carried, counting an accepted offer waiting for the order's confirmation. */
   public int load() {
-    return activeOrders.size() + (offer != null && offer.accepted() ? 1 : 0);
+    return load(activeOrders.size(), offer != null && offer.accepted());
+  }
+
+  public static int load(int activeOrders, boolean holdsAcceptedOffer) {
+    return activeOrders + (holdsAcceptedOffer ? 1 : 0);
   }
 
   public boolean hasRoom() {
@@ -47,7 +51,12 @@ public record CourierRecord(
 
   /** Online, not blocked, with room for another order, and not holding an offer: can be offered an order now. */
   public boolean available() {
-    return online && !blocked && hasRoom() && offer == null;
+    return available(online, blocked, load(), profile.capacity(), offer != null);
+  }
+
+  /** The rule of {@link #available()}, for views that keep these values rather than the record. */
+  public static boolean available(boolean online, boolean blocked, int load, int capacity, boolean holdsOffer) {
+    return online && !blocked && load < capacity && !holdsOffer;
   }
 
   static CourierRecord fold(CourierRecord c, Courier.Event event, String tenantId, String courierId) {

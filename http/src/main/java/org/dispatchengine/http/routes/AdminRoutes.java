@@ -2,7 +2,6 @@ package org.dispatchengine.http.routes;
 
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -23,7 +22,6 @@ import org.dispatchengine.http.api.ProblemException;
 import org.dispatchengine.http.api.QueryParams;
 import org.dispatchengine.http.auth.Authenticator;
 import org.dispatchengine.projections.readmodel.CourierQueries;
-import org.dispatchengine.projections.readmodel.Cursor;
 import org.dispatchengine.projections.readmodel.OrderQueries;
 import org.dispatchengine.projections.readmodel.StatsQueries;
 
@@ -40,9 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -52,14 +47,13 @@ import java.util.stream.Collectors;
  * credential's tenant in SQL, and eventually consistent: {@code GET /v1/orders/{id}} reads the entity itself.
  */
 public final class AdminRoutes extends ApiDirectives {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminRoutes.class);
-  static final int MAX_PAGE = 500;
+  private static final int MAX_PAGE = 500;
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_TRACK_PAGE = 10_000;
   private static final int MAX_STATS_DAYS = 366;
   private static final int CSV_PAGE = 500;
-  private static final Set<String> STATUSES =
-      Arrays.stream(OrderStatus.values()).map(OrderStatus::wireName).collect(Collectors.toUnmodifiableSet());
+  private static final Map<String, OrderStatus> STATUSES = Arrays.stream(OrderStatus.values())
+      .collect(Collectors.toUnmodifiableMap(OrderStatus::wireName, Function.identity()));
   private static final Set<String> ORDER_FILTERS =
       Set.of("status", "zoneId", "courierId", "storeId", "customerId", "from", "to");
 
@@ -68,7 +62,7 @@ public final class AdminRoutes extends ApiDirectives {
   private final CourierQueries couriers;
   private final StatsQueries stats;
   private final Clock clock;
-  private final Executor blocking;
+  private final BlockingReads reads;
 
   public AdminRoutes(ActorSystem<?> system, Json json, Authenticator auth, OrderQueries orders,
       CourierQueries couriers, StatsQueries stats, Clock clock) {
@@ -78,7 +72,7 @@ public final class AdminRoutes extends ApiDirectives {
     this.couriers = couriers;
     this.stats = stats;
     this.clock = clock;
-    this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    this.reads = new BlockingReads(system);
   }
 
   public List<Endpoint> endpoints() {
@@ -148,7 +142,7 @@ public final class AdminRoutes extends ApiDirectives {
   }
 
   private static OrderQueries.Filter orderFilter(QueryParams params) {
-    return new OrderQueries.Filter(params.choice("status", STATUSES).orElse(null),
+    return new OrderQueries.Filter(params.choice("status", STATUSES).map(OrderStatus::wireName).orElse(null),
         params.id("zoneId").orElse(null), params.id("courierId").orElse(null), params.id("storeId").orElse(null),
         params.id("customerId").orElse(null), params.instant("from").orElse(null), params.instant("to").orElse(null));
   }
@@ -158,30 +152,15 @@ public final class AdminRoutes extends ApiDirectives {
     record Next(String cursor, boolean done) {}
     return Source.unfoldAsync(new Next(null, false), next -> next.done()
             ? CompletableFuture.completedFuture(Optional.empty())
-            : run(() -> orders.list(tenantId, filter, CSV_PAGE, next.cursor())).thenApply(page -> Optional.of(
+            : reads.run(() -> orders.list(tenantId, filter, CSV_PAGE, next.cursor())).thenApply(page -> Optional.of(
                 Pair.create(new Next(page.nextCursor(), page.nextCursor() == null), page.items()))))
         .mapConcat(items -> items)
         .map(OrderCsv::line);
   }
 
   private <T> Route query(Callable<T> query, Function<T, Route> inner) {
-    return onSuccess(run(query), inner);
+    return onSuccess(reads.run(query), inner);
   }
 
-  /** Runs a read on the blocking dispatcher; a bad cursor is the client's problem, a database failure a 503. */
-  private <T> CompletionStage<T> run(Callable<T> query) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return query.call();
-      } catch (Cursor.InvalidCursor e) {
-        throw ProblemException.invalid("cursor", e.getMessage());
-      } catch (java.sql.SQLException e) {
-        log.warn("A read-model query failed", e);
-        throw ProblemException.of(503, "The read models are unavailable; retry the request");
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    }, blocking);
-  }
 
 }

@@ -1,7 +1,6 @@
 package org.dispatchengine.http.routes;
 
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.dispatchengine.http.api.ApiDirectives;
@@ -14,18 +13,16 @@ import org.dispatchengine.projections.readmodel.ReadModels;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** For the engine's operator: how far each read model is behind, and rebuilding one from the journal. */
 public final class ReadModelRoutes extends ApiDirectives {
-  private final ActorSystem<?> system;
+  private final BlockingReads reads;
   private final Authenticator auth;
   private final ReadModels readModels;
 
   public ReadModelRoutes(ActorSystem<?> system, Json json, Authenticator auth, ReadModels readModels) {
     super(json, Duration.ZERO);
-    this.system = system;
+    this.reads = new BlockingReads(system);
     this.auth = auth;
     this.readModels = readModels;
   }
@@ -37,16 +34,10 @@ public final class ReadModelRoutes extends ApiDirectives {
   public List<Endpoint> endpoints() {
     return List.of(
         Endpoint.of(HttpMethods.GET, "/v1/operations/read-models", p -> auth.platformOnly(caller ->
-            onSuccess(CompletableFuture.supplyAsync(() -> {
-              try {
-                return readModels.lag().stream()
+            onSuccess(reads.run(() -> readModels.lag().stream()
                     .map(lag -> new InstanceLag(lag.model().wireName, lag.key(), lag.eventsBehind(),
                         lag.secondsBehind()))
-                    .toList();
-              } catch (java.sql.SQLException e) {
-                throw new CompletionException(ProblemException.of(503, "The database did not answer; retry"));
-              }
-            }, system.dispatchers().lookup(DispatcherSelector.blocking())),
+                    .toList()),
                 lags -> complete(json.ok(Map.of("items", lags)))))),
         Endpoint.of(HttpMethods.POST, "/v1/operations/read-models/{name}/rebuild", p -> auth.platformOnly(caller -> {
           ReadModels.Model model = ReadModels.Model.of(p.get("name"))

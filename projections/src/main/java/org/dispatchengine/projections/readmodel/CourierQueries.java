@@ -1,5 +1,7 @@
 package org.dispatchengine.projections.readmodel;
 
+import org.dispatchengine.engine.courier.CourierRecord;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -125,7 +127,7 @@ public final class CourierQueries {
     boolean online = rs.getBoolean("online");
     boolean blocked = rs.getBoolean("blocked");
     String offerId = rs.getString("offer_id");
-    int load = rs.getInt("active_orders") + (offerId != null && rs.getBoolean("offer_accepted") ? 1 : 0);
+    int load = CourierRecord.load(rs.getInt("active_orders"), offerId != null && rs.getBoolean("offer_accepted"));
     int capacity = rs.getInt("capacity");
     Instant shiftStartedAt = Sql.getInstant(rs, "shift_started_at");
     long onlineSeconds = rs.getLong("online_seconds")
@@ -134,7 +136,8 @@ public final class CourierQueries {
     Position position = fixAt == null ? null
         : new Position(rs.getDouble("last_lat"), rs.getDouble("last_lon"), fixAt);
     return new CourierItem(rs.getString("courier_id"), rs.getString("name"), rs.getString("vehicle"), capacity,
-        online, blocked, online && !blocked && load < capacity && offerId == null, load, offerId, position,
+        online, blocked, CourierRecord.available(online, blocked, load, capacity, offerId != null), load, offerId,
+        position,
         shiftStartedAt, rs.getInt("shifts"), onlineSeconds, Sql.getInstant(rs, "created_at"),
         Sql.getInstant(rs, "updated_at"), rs.getLong("seq_nr"));
   }

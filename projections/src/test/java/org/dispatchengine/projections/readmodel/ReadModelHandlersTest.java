@@ -2,6 +2,7 @@ package org.dispatchengine.projections.readmodel;
 
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.japi.function.Effect;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -93,13 +94,13 @@ class ReadModelHandlersTest {
   }
 
   private static <E> void project(String name, Stream<E> events,
-      Supplier<JdbcHandler<List<EventEnvelope<E>>, DataSourceJdbcSession>> handler, Runnable assertions) {
+      Supplier<JdbcHandler<List<EventEnvelope<E>>, DataSourceJdbcSession>> handler, Effect assertions) {
     var source = TestSourceProvider.<Offset, EventEnvelope<E>>create(Source.from(events.envelopes),
         EventEnvelope::offset);
     var projection = JdbcProjection.groupedWithin(ProjectionId.of(name, "slice-0"), source,
             () -> new DataSourceJdbcSession(database.dataSource()), handler, testKit.system())
         .withGroup(3, Duration.ofMillis(20));
-    ProjectionTestKit.create(testKit.system()).run(projection, Duration.ofSeconds(10), assertions::run);
+    ProjectionTestKit.create(testKit.system()).run(projection, Duration.ofSeconds(10), assertions);
   }
 
   private static Order.OrderCreated created(String tenant, String order, String customer, String zone, Instant at) {
@@ -134,41 +135,37 @@ class ReadModelHandlersTest {
     OrderQueries orders = new OrderQueries(database.dataSource());
     StatsQueries stats = new StatsQueries(database.dataSource());
 
-    Runnable expected = () -> {
-      try {
-        List<OrderQueries.OrderItem> rows = orders.list(t, filter(null), 10, null).items();
-        assertEquals(List.of("o3", "o2", "o1"), rows.stream().map(OrderQueries.OrderItem::id).toList());
-        OrderQueries.OrderItem o1 = rows.get(2);
-        assertEquals("delivered", o1.status());
-        assertEquals("k1", o1.courierId());
-        assertEquals("assigned", o1.assignmentState());
-        assertEquals(1, o1.assignmentAttempts());
-        assertEquals(new BigDecimal("6.20"), o1.fee());
-        assertEquals(at(0), o1.createdAt());
-        assertEquals(at(4), o1.assignedAt());
-        assertEquals(at(12), o1.pickedUpAt());
-        assertEquals(at(25).plusSeconds(30), o1.deliveredAt());
-        assertEquals(9, o1.seq());
-        assertEquals("changed my mind", rows.get(1).reason());
-        assertEquals(at(6), rows.get(1).endedAt());
+    Effect expected = () -> {
+      List<OrderQueries.OrderItem> rows = orders.list(t, filter(null), 10, null).items();
+      assertEquals(List.of("o3", "o2", "o1"), rows.stream().map(OrderQueries.OrderItem::id).toList());
+      OrderQueries.OrderItem o1 = rows.get(2);
+      assertEquals("delivered", o1.status());
+      assertEquals("k1", o1.courierId());
+      assertEquals("assigned", o1.assignmentState());
+      assertEquals(1, o1.assignmentAttempts());
+      assertEquals(new BigDecimal("6.20"), o1.fee());
+      assertEquals(at(0), o1.createdAt());
+      assertEquals(at(4), o1.assignedAt());
+      assertEquals(at(12), o1.pickedUpAt());
+      assertEquals(at(25).plusSeconds(30), o1.deliveredAt());
+      assertEquals(9, o1.seq());
+      assertEquals("changed my mind", rows.get(1).reason());
+      assertEquals(at(6), rows.get(1).endedAt());
 
-        List<OrderQueries.HistoryItem> history = orders.history(t, "o1").orElseThrow();
-        assertEquals(List.of("pending", "accepted", "ready", "picked_up", "delivered"),
-            history.stream().map(OrderQueries.HistoryItem::to).toList());
-        assertNull(history.get(0).from());
-        assertEquals("picked_up", history.get(4).from());
-        assertEquals(List.of(1L, 6L, 7L, 8L, 9L), history.stream().map(OrderQueries.HistoryItem::seq).toList());
+      List<OrderQueries.HistoryItem> history = orders.history(t, "o1").orElseThrow();
+      assertEquals(List.of("pending", "accepted", "ready", "picked_up", "delivered"),
+          history.stream().map(OrderQueries.HistoryItem::to).toList());
+      assertNull(history.get(0).from());
+      assertEquals("picked_up", history.get(4).from());
+      assertEquals(List.of(1L, 6L, 7L, 8L, 9L), history.stream().map(OrderQueries.HistoryItem::seq).toList());
 
-        StatsQueries.Stats figures = stats.stats(t, DAY, DAY);
-        StatsQueries.ZoneFigures city = figures.days().stream().filter(f -> "city".equals(f.zoneId())).findFirst()
-            .orElseThrow();
-        assertEquals(new StatsQueries.ZoneFigures(DAY, "city", 2, 1, 1, 0, 25.5, 25, 1, 4.0), city);
-        StatsQueries.ZoneFigures outside = figures.zones().stream().filter(f -> f.zoneId() == null).findFirst()
-            .orElseThrow();
-        assertEquals(new StatsQueries.ZoneFigures(null, null, 1, 1, 0, 0, 40.0, 40, 0, null), outside);
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
+      StatsQueries.Stats figures = stats.stats(t, DAY, DAY);
+      StatsQueries.ZoneFigures city = figures.days().stream().filter(f -> "city".equals(f.zoneId())).findFirst()
+          .orElseThrow();
+      assertEquals(new StatsQueries.ZoneFigures(DAY, "city", 2, 1, 1, 0, 25.5, 25, 1, 4.0), city);
+      StatsQueries.ZoneFigures outside = figures.zones().stream().filter(f -> f.zoneId() == null).findFirst()
+          .orElseThrow();
+      assertEquals(new StatsQueries.ZoneFigures(null, null, 1, 1, 0, 0, 40.0, 40, 0, null), outside);
     };
     project("orders-first", events, () -> new OrderReadModel(0), expected);
     // another projection over the same events: every one of them is at or below the rows' seq_nr
@@ -187,14 +184,10 @@ class ReadModelHandlersTest {
     }
     StatsQueries stats = new StatsQueries(database.dataSource());
     project("p90", events, () -> new OrderReadModel(0), () -> {
-      try {
-        StatsQueries.ZoneFigures city = stats.stats(t, DAY, DAY).zones().get(0);
-        assertEquals(10, city.delivered());
-        assertEquals(31, city.p90MinutesToDeliver());
-        assertEquals(21.0 + 59 / 60.0, city.meanMinutesToDeliver(), 1e-9);
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
+      StatsQueries.ZoneFigures city = stats.stats(t, DAY, DAY).zones().get(0);
+      assertEquals(10, city.delivered());
+      assertEquals(31, city.p90MinutesToDeliver());
+      assertEquals(21.0 + 59 / 60.0, city.meanMinutesToDeliver(), 1e-9);
     });
   }
 
@@ -218,28 +211,24 @@ class ReadModelHandlersTest {
         .add(pid, new Courier.ShiftStarted(t, "k1", start.plusSeconds(5400)));
     CourierQueries couriers = new CourierQueries(database.dataSource(), Clock.fixed(start.plusSeconds(6000),
         ZoneOffset.UTC));
-    Runnable expected = () -> {
-      try {
-        CourierQueries.CourierItem kim = couriers.list(t, true, 10, null).items().get(0);
-        assertEquals("Kim", kim.name());
-        assertEquals("bike", kim.vehicle());
-        assertEquals(1, kim.load());
-        assertNull(kim.offerId());
-        assertTrue(kim.available());
-        assertEquals(2, kim.shifts());
-        assertEquals(3600 + 600, kim.onlineSeconds());
-        assertEquals(new CourierQueries.Position(52.51, 13.41, Sql.micros(start.plusSeconds(120))),
-            kim.lastPosition());
-        assertEquals(0, couriers.list(t, false, 10, null).items().size());
+    Effect expected = () -> {
+      CourierQueries.CourierItem kim = couriers.list(t, true, 10, null).items().get(0);
+      assertEquals("Kim", kim.name());
+      assertEquals("bike", kim.vehicle());
+      assertEquals(1, kim.load());
+      assertNull(kim.offerId());
+      assertTrue(kim.available());
+      assertEquals(2, kim.shifts());
+      assertEquals(3600 + 600, kim.onlineSeconds());
+      assertEquals(new CourierQueries.Position(52.51, 13.41, Sql.micros(start.plusSeconds(120))),
+          kim.lastPosition());
+      assertEquals(0, couriers.list(t, false, 10, null).items().size());
 
-        List<CourierQueries.TrackPoint> track = couriers.track(t, "k1", now.minus(Duration.ofDays(50)), now, 10, null)
-            .orElseThrow().items();
-        assertEquals(List.of(4L, 8L), track.stream().map(CourierQueries.TrackPoint::seq).toList());
-        assertEquals(3.0, track.get(0).speed());
-        assertNull(track.get(1).speed());
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
+      List<CourierQueries.TrackPoint> track = couriers.track(t, "k1", now.minus(Duration.ofDays(50)), now, 10, null)
+          .orElseThrow().items();
+      assertEquals(List.of(4L, 8L), track.stream().map(CourierQueries.TrackPoint::seq).toList());
+      assertEquals(3.0, track.get(0).speed());
+      assertNull(track.get(1).speed());
     };
     project("couriers-first", events, () -> new CourierReadModel(Duration.ofDays(30), Clock.systemUTC()), expected);
     project("couriers-replay", events, () -> new CourierReadModel(Duration.ofDays(30), Clock.systemUTC()), expected);
@@ -255,20 +244,16 @@ class ReadModelHandlersTest {
     }
     OrderQueries orders = new OrderQueries(database.dataSource());
     project("pages", events, () -> new OrderReadModel(0), () -> {
-      try {
-        List<String> seen = new ArrayList<>();
-        String cursor = null;
-        do {
-          Page<OrderQueries.OrderItem> page = orders.list(t, filter(null), 3, cursor);
-          page.items().forEach(item -> seen.add(item.id()));
-          cursor = page.nextCursor();
-        } while (cursor != null);
-        assertEquals(List.of("p6", "p5", "p4", "p3", "p2", "p1", "p0"), seen);
-        assertEquals(List.of("p1", "p0"), orders.list(t, new OrderQueries.Filter(null, null, null, null, null,
-            null, at(1)), 10, null).items().stream().map(OrderQueries.OrderItem::id).toList());
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
+      List<String> seen = new ArrayList<>();
+      String cursor = null;
+      do {
+        Page<OrderQueries.OrderItem> page = orders.list(t, filter(null), 3, cursor);
+        page.items().forEach(item -> seen.add(item.id()));
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertEquals(List.of("p6", "p5", "p4", "p3", "p2", "p1", "p0"), seen);
+      assertEquals(List.of("p1", "p0"), orders.list(t, new OrderQueries.Filter(null, null, null, null, null,
+          null, at(1)), 10, null).items().stream().map(OrderQueries.OrderItem::id).toList());
     });
     org.junit.jupiter.api.Assertions.assertThrows(Cursor.InvalidCursor.class,
         () -> orders.list(t, filter(null), 3, "bm90LWEtY3Vyc29y"));
