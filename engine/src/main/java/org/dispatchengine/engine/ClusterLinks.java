@@ -78,7 +78,8 @@ public final class ClusterLinks implements OrderLink, CourierLink, DispatcherLin
     sharding.entityRefFor(Dispatcher.ENTITY_KEY, tenantId).tell(new Dispatcher.Withdraw(orderId));
   }
 
-  private void order(String tenantId, String orderId, Order.Command command) {
+  /** Tells an order a command that needs no answer. */
+  public void order(String tenantId, String orderId, Order.Command command) {
     sharding.entityRefFor(Order.ENTITY_KEY, Ids.entityId(tenantId, orderId)).tell(command);
   }
 

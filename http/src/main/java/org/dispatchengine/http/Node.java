@@ -157,7 +157,7 @@ public final class Node {
       CourierService couriers = new CourierService(system, settings.askTimeout());
       CourierViews courierViews = new CourierViews();
       courierViews.start(system);
-      Dispatcher.init(system, new ClusterDispatcherLinks(system, zones, courierViews));
+      Dispatcher.init(system, new ClusterDispatcherLinks(links, zones, courierViews));
       Duration claimRetention = full.getDuration("dispatch.engine.orders.idempotency-retention");
       KeyClaim.init(system, claimRetention);
       schedulePurge(system, database, claimRetention, full.getDuration("dispatch.engine.orders.purge-interval"));

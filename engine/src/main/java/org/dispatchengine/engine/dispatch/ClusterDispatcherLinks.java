@@ -1,8 +1,6 @@
 package org.dispatchengine.engine.dispatch;
 
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.dispatchengine.engine.Ids;
+import org.dispatchengine.engine.ClusterLinks;
 import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.CourierViews;
 import org.dispatchengine.engine.geo.LatLon;
@@ -13,15 +11,14 @@ import org.dispatchengine.engine.setup.Zones;
 import java.util.List;
 import java.util.Optional;
 
-/** A dispatcher's links in a running node: this node's zone and courier views, orders through sharding. */
+/** A dispatcher's links in a running node: this node's zone and courier views, orders through {@link ClusterLinks}. */
 public final class ClusterDispatcherLinks implements Dispatcher.Links {
-  private final ClusterSharding sharding;
+  private final ClusterLinks links;
   private final Zones zones;
-
   private final CourierViews couriers;
 
-  public ClusterDispatcherLinks(ActorSystem<?> system, Zones zones, CourierViews couriers) {
-    this.sharding = ClusterSharding.get(system);
+  public ClusterDispatcherLinks(ClusterLinks links, Zones zones, CourierViews couriers) {
+    this.links = links;
     this.zones = zones;
     this.couriers = couriers;
   }
@@ -41,6 +38,6 @@ public final class ClusterDispatcherLinks implements Dispatcher.Links {
 
   @Override
   public void propose(String tenantId, String orderId, int round, Decision decision) {
-    sharding.entityRefFor(Order.ENTITY_KEY, Ids.entityId(tenantId, orderId)).tell(new Order.Propose(round, decision));
+    links.order(tenantId, orderId, new Order.Propose(round, decision));
   }
 }

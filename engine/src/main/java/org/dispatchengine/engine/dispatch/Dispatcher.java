@@ -93,6 +93,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final String tenantId;
   private final Links links;
   private final Clock clock;
+  private final TimerScheduler<Command> timers;
   private final CourierIndex<Courier> index = new CourierIndex<>(CELL_METERS);
   private final Map<String, Instant> held = new HashMap<>();
   private final Map<String, Waiting> waiting = new LinkedHashMap<>();
@@ -103,8 +104,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.tenantId = tenantId;
     this.links = links;
     this.clock = clock;
+    this.timers = timers;
     links.knownCouriers(tenantId).forEach(position -> onSeen(new Seen(position)));
-    timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
   }
 
   @Override
@@ -134,10 +135,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private Behavior<Command> onRequest(Request request) {
     DispatchRequest r = request.request();
     waiting.remove(r.orderId());
-    if (r.settings().mode() == DispatchMode.BATCH) {
+    if (r.settings().mode() == DispatchMode.BATCH || !decideAlone(r)) {
       waiting.put(r.orderId(), new Waiting(r, clock.instant()));
-    } else if (!decideAlone(r)) {
-      waiting.put(r.orderId(), new Waiting(r, clock.instant()));
+      // the tick runs only while orders wait: thousands of idle tenants cost nothing
+      if (!timers.isTimerActive(Tick.INSTANCE)) {
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+      }
     }
     return this;
   }
@@ -146,6 +149,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     Instant now = clock.instant();
     held.values().removeIf(until -> !now.isBefore(until));
     if (waiting.isEmpty()) {
+      timers.cancel(Tick.INSTANCE);
       return this;
     }
     List<DispatchRequest> batch = new ArrayList<>();
