@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
 /** What the load tools share: calls to the node's API, its {@code /metrics}, bounded parallelism, output. */
@@ -85,26 +87,55 @@ final class LoadClient {
 
   /** Runs {@code task} for 0..count-1, at most {@code concurrency} at once; answers in index order. */
   static <T> List<T> inParallel(int count, int concurrency, ThrowingIntFunction<T> task) throws Exception {
-    Semaphore permits = new Semaphore(concurrency);
-    List<CompletableFuture<T>> results = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      int index = i;
-      permits.acquire();
-      results.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return task.apply(index);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        } finally {
-          permits.release();
+    return inParallel(count, concurrency, 0, task);
+  }
+
+  /**
+   * As {@link #inParallel(int, int, ThrowingIntFunction)}, starting at most {@code perSecond} tasks a second (0: no
+   * limit). Starts are scheduled on a fixed timetable, so a slow answer does not lower the offered rate unless all
+   * {@code concurrency} tasks are busy.
+   */
+  static <T> List<T> inParallel(int count, int concurrency, double perSecond, ThrowingIntFunction<T> task)
+      throws Exception {
+    // one thread per task that may run: the tasks block on HTTP, which a shared pool sized to the cores would throttle
+    ExecutorService threads = Executors.newFixedThreadPool(concurrency);
+    try {
+      Semaphore permits = new Semaphore(concurrency);
+      List<CompletableFuture<T>> results = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        if (perSecond > 0) {
+          long due = start + (long) (i * 1e9 / perSecond);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
         }
-      }));
+        int index = i;
+        permits.acquire();
+        results.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return task.apply(index);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          } finally {
+            permits.release();
+          }
+        }, threads));
+      }
+      List<T> values = new ArrayList<>();
+      for (CompletableFuture<T> result : results) {
+        values.add(result.get());
+      }
+      return values;
+    } finally {
+      threads.shutdown();
     }
-    List<T> values = new ArrayList<>();
-    for (CompletableFuture<T> result : results) {
-      values.add(result.get());
-    }
-    return values;
+  }
+
+  /** The value at quantile {@code q} (nearest rank) of {@code sorted}. */
+  static long quantile(long[] sorted, double q) {
+    return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
   }
 
   static double secondsSince(long startNanos) {

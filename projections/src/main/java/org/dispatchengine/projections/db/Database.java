@@ -33,6 +33,9 @@ public final class Database implements AutoCloseable {
     config.setDriverClassName(settings.kind().driver);
     config.setMaximumPoolSize(settings.poolSize());
     config.setConnectionTimeout(5_000);
+    if (!settings.kind().connectionInitSql.isEmpty()) {
+      config.setConnectionInitSql(settings.kind().connectionInitSql);
+    }
     // the pool starts empty: a database that is down at start-up is reported by migrate(), not by the constructor
     config.setInitializationFailTimeout(-1);
     return new Database(settings, new HikariDataSource(config));

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,19 +14,30 @@ import java.util.Map;
 public record DatabaseSettings(Kind kind, String url, String user, String password, int poolSize) {
 
   public enum Kind {
-    H2("h2", "org.h2.Driver", "slick.jdbc.H2Profile$", "h2-dialect"),
-    POSTGRESQL("postgresql", "org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "postgres-dialect");
+    H2("h2", "org.h2.Driver", "slick.jdbc.H2Profile$", "h2-dialect", ""),
+    /*
+     * A server-side prepared statement switches to a generic plan after five runs and keeps it until the table's
+     * statistics change. A node started on a new database plans the journal's tag query for empty tables (nested
+     * loops over full scans) and, where autovacuum does not analyze them, keeps that plan while the journal grows:
+     * a replay then took seconds per batch of 500. Planning each run costs well under a millisecond.
+     */
+    POSTGRESQL("postgresql", "org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "postgres-dialect",
+        "SET plan_cache_mode = force_custom_plan");
 
     final String migrationFolder;
     final String driver;
     final String slickProfile;
     final String projectionDialect;
+    /** Run on every new connection of both pools; empty for none. */
+    final String connectionInitSql;
 
-    Kind(String migrationFolder, String driver, String slickProfile, String projectionDialect) {
+    Kind(String migrationFolder, String driver, String slickProfile, String projectionDialect,
+        String connectionInitSql) {
       this.migrationFolder = migrationFolder;
       this.driver = driver;
       this.slickProfile = slickProfile;
       this.projectionDialect = projectionDialect;
+      this.connectionInitSql = connectionInitSql;
     }
   }
 
@@ -62,7 +74,7 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
 
   /** Settings for the journal, snapshot store, read journal and projections, to put in front of the node's config. */
   public Config pekkoConfig() {
-    return ConfigFactory.parseMap(Map.of(
+    Map<String, Object> settings = new HashMap<>(Map.of(
         "pekko-persistence-jdbc.shared-databases.slick.profile", kind.slickProfile,
         "pekko-persistence-jdbc.shared-databases.slick.db.url", url,
         "pekko-persistence-jdbc.shared-databases.slick.db.user", user,
@@ -73,5 +85,9 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
         "pekko-persistence-jdbc.shared-databases.slick.db.minConnections", poolSize,
         "pekko.projection.jdbc.dialect", kind.projectionDialect,
         "pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", poolSize));
+    if (!kind.connectionInitSql.isEmpty()) {
+      settings.put("pekko-persistence-jdbc.shared-databases.slick.db.connectionInitSql", kind.connectionInitSql);
+    }
+    return ConfigFactory.parseMap(settings);
   }
 }

@@ -36,6 +36,26 @@ class DatabaseMigrationTest {
     }
   }
 
+  @Test
+  void postgresConnectionsOfBothPoolsPlanEveryQueryForTheTablesAsTheyAre() throws Exception {
+    try (TestDatabases.Postgres postgres = TestDatabases.postgres();
+         Database database = Database.open(postgres.settings())) {
+      try (Connection connection = database.dataSource().getConnection();
+           ResultSet rs = connection.createStatement().executeQuery("SHOW plan_cache_mode")) {
+        rs.next();
+        assertEquals("force_custom_plan", rs.getString(1));
+      }
+      assertEquals("SET plan_cache_mode = force_custom_plan", postgres.settings().pekkoConfig()
+          .getString("pekko-persistence-jdbc.shared-databases.slick.db.connectionInitSql"), "the journal's pool");
+    }
+  }
+
+  @Test
+  void h2ConnectionsNeedNoSetUp() {
+    assertTrue(TestDatabases.h2().pekkoConfig().getConfig("pekko-persistence-jdbc.shared-databases.slick.db")
+        .withOnlyPath("connectionInitSql").isEmpty());
+  }
+
   private static Set<String> tables(Database database) throws Exception {
     Set<String> names = new TreeSet<>();
     try (Connection connection = database.dataSource().getConnection();
