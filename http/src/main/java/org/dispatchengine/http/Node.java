@@ -104,6 +104,14 @@ public final class Node {
 
   /** Starts a node from {@code config} (application.conf or cluster.conf with overrides) and waits for the bind. */
   public static Node start(Config config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(Config)}, with {@code clock} telling the node's own time: credentials' expiry, positions' and
+   * ETAs' ages, read-model days and retention. Entities keep the system clock.
+   */
+  public static Node start(Config config, Clock clock) throws Exception {
     NodeSettings settings = NodeSettings.fromConfig(config);
     if (settings.adminToken().isBlank()) {
       throw new IllegalArgumentException("dispatch.admin-token (DISPATCH_ADMIN_TOKEN) must be set");
@@ -164,10 +172,10 @@ public final class Node {
       OrderService orders = new OrderService(system, directory, zones, stores, couriers, settings.askTimeout());
       OrderQueries orderQueries = new OrderQueries(database.dataSource());
       ReadModels readModels = startReadModels(system, database, orderQueries, metrics,
-          full.getConfig("dispatch.read-models"));
+          full.getConfig("dispatch.read-models"), clock);
 
       Json json = new Json(system);
-      UserTokens userTokens = new UserTokens(settings.tokens(), Clock.systemUTC());
+      UserTokens userTokens = new UserTokens(settings.tokens(), clock);
       Authenticator auth = new Authenticator(directory, userTokens, settings.adminToken());
 
       List<Endpoint> endpoints = new ArrayList<>();
@@ -181,22 +189,22 @@ public final class Node {
       endpoints.addAll(SetupApis.storeRoutes(json, settings.bodyReadTimeout(), stores, auth).endpoints());
       endpoints.addAll(new OrderRoutes(json, settings.bodyReadTimeout(), orders, auth, new OrderRoutes.Limits(
           full.getInt("dispatch.orders.max-items"), full.getInt("dispatch.orders.max-notes-length"))).endpoints());
-      endpoints.addAll(new CourierRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
-      TrackingLinks trackingLinks = new TrackingLinks(settings.tokens().issuer(), Clock.systemUTC());
+      endpoints.addAll(new CourierRoutes(json, settings.bodyReadTimeout(), couriers, auth, clock).endpoints());
+      TrackingLinks trackingLinks = new TrackingLinks(settings.tokens().issuer(), clock);
       endpoints.addAll(new TrackingRoutes(json, settings.bodyReadTimeout(), orders, couriers, directory,
-          trackingLinks, auth, Clock.systemUTC()).endpoints());
-      endpoints.addAll(new OsmAndRoutes(json, settings.bodyReadTimeout(), couriers, auth, Clock.systemUTC()).endpoints());
+          trackingLinks, auth, clock).endpoints());
+      endpoints.addAll(new OsmAndRoutes(json, settings.bodyReadTimeout(), couriers, auth, clock).endpoints());
       CourierSocket.Settings courierSocket = socketSettings(full);
-      endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, courierSocket, Clock.systemUTC(),
+      endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, courierSocket, clock,
           metrics.registry()).endpoints());
       int streamBuffer = full.getInt("dispatch.orders.stream.outbound-buffer");
       endpoints.addAll(new OrderStream(system, json, auth, orders, couriers, directory, trackingLinks, live,
-          new OrderStream.Settings(streamBuffer, courierSocket.origins()), Clock.systemUTC()).endpoints());
+          new OrderStream.Settings(streamBuffer, courierSocket.origins()), clock).endpoints());
       endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins())
           .endpoints());
       endpoints.addAll(new AdminRoutes(system, json, auth, orderQueries,
-          new CourierQueries(database.dataSource(), Clock.systemUTC()), new StatsQueries(database.dataSource()),
-          Clock.systemUTC()).endpoints());
+          new CourierQueries(database.dataSource(), clock), new StatsQueries(database.dataSource()),
+          clock).endpoints());
       endpoints.addAll(new ReadModelRoutes(system, json, auth, readModels).endpoints());
       Router router = new Router(endpoints);
       Route route = metrics.instrument(new ErrorHandling(json).wrap(router.route()));
@@ -243,9 +251,9 @@ public final class Node {
    * the sweeper that wakes orders searching for a courier after a restart.
    */
   private static ReadModels startReadModels(ActorSystem<?> system, Database database, OrderQueries orders,
-      Metrics metrics, Config config) throws SQLException {
+      Metrics metrics, Config config, Clock clock) throws SQLException {
     ReadModels readModels = new ReadModels(system, database, new ReadModels.Settings(config.getInt("group-size"),
-        config.getDuration("group-within"), config.getDuration("track-retention")), Clock.systemUTC());
+        config.getDuration("group-within"), config.getDuration("track-retention")), clock);
     AtomicReference<List<ReadModels.Lag>> lastProbe = new AtomicReference<>(List.of());
     readModels.start(metrics.readModels(lastProbe::get));
     every(system, Duration.ZERO, config.getDuration("lag-probe-interval"), "Measuring projection lag",

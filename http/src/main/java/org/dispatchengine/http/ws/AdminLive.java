@@ -133,7 +133,8 @@ public final class AdminLive extends AllDirectives {
   /** A map too far behind to keep every change is disconnected; it reconnects for a fresh snapshot. */
   private Behavior<Object> change(Sockets.Paced out, Object frame) {
     if (!out.change(text(frame))) {
-      out.close();
+      out.closeWith(text(new Sockets.ErrorFrame("Too slow", "more than " + outboundBuffer
+          + " changes were waiting for this map; reconnect for a fresh snapshot")));
     }
     return Behaviors.same();
   }

@@ -137,12 +137,6 @@ public final class CourierSocket extends AllDirectives {
   /** The inbound side finished: the client closed, or {@code closing} says why the server closes. */
   private record InboundEnded(Optional<String> closing) implements NoSerializationVerificationNeeded {}
 
-  private record ErrorFrame(String type, String title, String detail) {
-    ErrorFrame(String title, String detail) {
-      this("error", title, detail);
-    }
-  }
-
   private record NoticeFrame(String type, String orderId, String reason) {}
 
   private record OfferFrame(String type, String offerId, String orderId, Place pickup, Place dropoff,
@@ -215,7 +209,7 @@ public final class CourierSocket extends AllDirectives {
             if (!opened.isNewerThan(self)) {
               return Behaviors.same();
             }
-            out.tell(frame(new ErrorFrame("Replaced", "another connection of this courier took over")));
+            out.tell(frame(new Sockets.ErrorFrame("Replaced", "another connection of this courier took over")));
             out.tell(Sockets.Close.INSTANCE);
             return Behaviors.stopped();
           })
@@ -268,14 +262,14 @@ public final class CourierSocket extends AllDirectives {
     Throwable cause = failure.getCause() != null && !(failure instanceof TimeoutException) ? failure.getCause() : failure;
     if (failure instanceof StreamLimitReachedException || cause instanceof StreamLimitReachedException) {
       refusedFrames.increment();
-      return frameText(new ErrorFrame("Frame too large",
+      return frameText(new Sockets.ErrorFrame("Frame too large",
           "frames are limited to " + settings.maxFrameBytes() + " bytes; closing the connection"));
     }
     if (failure instanceof TimeoutException || cause instanceof TimeoutException) {
-      return frameText(new ErrorFrame("Idle", "nothing received for " + settings.idleTimeout().toSeconds()
+      return frameText(new Sockets.ErrorFrame("Idle", "nothing received for " + settings.idleTimeout().toSeconds()
           + " s; closing the connection"));
     }
-    return frameText(new ErrorFrame("Closing", "the connection failed"));
+    return frameText(new Sockets.ErrorFrame("Closing", "the connection failed"));
   }
 
   private void handle(String tenantId, String courierId, String text, TokenBucket limiter, AtomicInteger inFlight,
@@ -365,7 +359,7 @@ public final class CourierSocket extends AllDirectives {
 
   private void refuse(ActorRef<Object> connection, String title, String detail) {
     refusedFrames.increment();
-    connection.tell(frame(new ErrorFrame(title, detail)));
+    connection.tell(frame(new Sockets.ErrorFrame(title, detail)));
   }
 
   private Sockets.Text frame(Object body) {

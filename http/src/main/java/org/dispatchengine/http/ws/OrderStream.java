@@ -338,7 +338,7 @@ public final class OrderStream extends AllDirectives {
     private Behavior<Object> loading(ActorContext<Object> ctx) {
       return holdingTheRest(Behaviors.receive(Object.class)
           .onMessage(Loaded.class, loaded -> {
-            loaded.frames().forEach(this::send);
+            loaded.frames().forEach(frame -> out.replayed(text(frame)));
             lastSeq = Math.max(lastSeq, loaded.lastSeq());
             if (loaded.order() != null) {
               latest = loaded.order();
@@ -415,7 +415,8 @@ public final class OrderStream extends AllDirectives {
     /** Sends a change; a reader too far behind to keep every change is disconnected, to resume with since. */
     private void send(Object frame) {
       if (!out.change(text(frame))) {
-        out.close();
+        out.closeWith(text(new Sockets.ErrorFrame("Too slow", "more than " + settings.outboundBuffer()
+            + " changes were waiting for this reader; reconnect with ?since=<the seq of the last change received>")));
       }
     }
 

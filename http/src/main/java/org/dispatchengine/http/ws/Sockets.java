@@ -27,6 +27,13 @@ final class Sockets {
 
   enum Close implements Out { INSTANCE }
 
+  /** What a socket tells its client before it closes, or about a frame it refused. */
+  record ErrorFrame(String type, String title, String detail) {
+    ErrorFrame(String title, String detail) {
+      this("error", title, detail);
+    }
+  }
+
   /**
    * The outbound side: frames told to the returned actor, through a buffer of {@code buffer} frames; a reader too slow
    * for it fails the stream, which closes that connection and nothing else.
@@ -70,6 +77,8 @@ final class Sockets {
     private ActorRef<Out> out;
     private boolean ready;
     private boolean closing;
+    /** The frame to send last, once the reader takes it, before the stream ends. */
+    private String lastWords;
 
     Paced(int maxWaitingChanges) {
       this.waiting = new FrameQueue(maxWaitingChanges);
@@ -77,15 +86,21 @@ final class Sockets {
 
     void attach(ActorRef<Out> attached) {
       out = attached;
-      if (closing) {
+      if (closing && lastWords == null) {
         out.tell(Close.INSTANCE);
       } else {
         acked();
       }
     }
 
-    /** False when the reader is too slow to keep every change: the caller closes the connection. */
+    /**
+     * False when the reader is too slow to keep every change: the caller ends the connection, with
+     * {@link #closeWith} to say why. Ignored once closing.
+     */
     boolean change(String frame) {
+      if (closing) {
+        return true;
+      }
       if (ready) {
         send(frame);
         return true;
@@ -93,7 +108,22 @@ final class Sockets {
       return waiting.offerChange(frame);
     }
 
+    /** A change read back from the journal for a resume: always kept (see {@link FrameQueue#offerReplayed}). */
+    void replayed(String frame) {
+      if (closing) {
+        return;
+      }
+      if (ready) {
+        send(frame);
+      } else {
+        waiting.offerReplayed(frame);
+      }
+    }
+
     void position(String key, String frame) {
+      if (closing) {
+        return;
+      }
       if (ready) {
         send(frame);
       } else {
@@ -103,13 +133,37 @@ final class Sockets {
 
     void acked() {
       ready = true;
-      waiting.poll().ifPresent(this::send);
+      if (lastWords != null) {
+        send(lastWords);
+        lastWords = null;
+        out.tell(Close.INSTANCE);
+        return;
+      }
+      if (!closing) {
+        waiting.poll().ifPresent(this::send);
+      }
     }
 
     void close() {
       closing = true;
       if (out != null) {
         out.tell(Close.INSTANCE);
+      }
+    }
+
+    /**
+     * Drops what waits and ends the stream after {@code notice}, sent once the reader has taken what it was already
+     * sent: a reader that fell behind learns why it was disconnected.
+     */
+    void closeWith(String notice) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      waiting.clear();
+      lastWords = notice;
+      if (ready && out != null) {
+        acked();
       }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -15,20 +16,27 @@ import java.util.Map;
 public final class NodeExtension implements BeforeAllCallback, AfterAllCallback {
   private final boolean postgres;
   private final Map<String, Object> overrides;
+  private final Clock clock;
   private TestDatabases.Postgres database;
   private RunningNode node;
 
-  private NodeExtension(boolean postgres, Map<String, Object> overrides) {
+  private NodeExtension(boolean postgres, Map<String, Object> overrides, Clock clock) {
     this.postgres = postgres;
     this.overrides = overrides;
+    this.clock = clock;
   }
 
   public static NodeExtension onH2(Map<String, Object> overrides) {
-    return new NodeExtension(false, overrides);
+    return onH2(overrides, Clock.systemUTC());
+  }
+
+  /** A node on H2 whose own time is {@code clock} (see {@code Node.start(Config, Clock)}). */
+  public static NodeExtension onH2(Map<String, Object> overrides, Clock clock) {
+    return new NodeExtension(false, overrides, clock);
   }
 
   public static NodeExtension onPostgres(Map<String, Object> overrides) {
-    return new NodeExtension(true, overrides);
+    return new NodeExtension(true, overrides, Clock.systemUTC());
   }
 
   @Override
@@ -40,7 +48,7 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback 
     } else {
       settings = TestDatabases.h2();
     }
-    node = RunningNode.start(settings, overrides);
+    node = RunningNode.start(settings, overrides, clock);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +34,11 @@ public final class RunningNode implements AutoCloseable {
   }
 
   public static RunningNode start(DatabaseSettings database, Map<String, Object> overrides) throws Exception {
+    return start(database, overrides, Clock.systemUTC());
+  }
+
+  public static RunningNode start(DatabaseSettings database, Map<String, Object> overrides, Clock clock)
+      throws Exception {
     Map<String, Object> settings = new HashMap<>();
     settings.put("dispatch.http.interface", "127.0.0.1");
     settings.put("dispatch.http.port", 0);
@@ -43,7 +49,7 @@ public final class RunningNode implements AutoCloseable {
     settings.put("dispatch.db.pool-size", database.poolSize());
     settings.putAll(overrides);
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
-    RunningNode running = new RunningNode(Node.start(config));
+    RunningNode running = new RunningNode(Node.start(config, clock));
     running.awaitReady();
     return running;
   }

@@ -47,4 +47,18 @@ class FrameQueueTest {
     assertFalse(queue.offerChange("c"), "changes are never dropped silently");
     assertEquals(List.of("a", "b"), drain(queue));
   }
+
+  @Test
+  void changesReadBackForAResumeAreKeptWithoutCountingAgainstTheLimit() {
+    FrameQueue queue = new FrameQueue(2);
+    for (int i = 0; i < 5; i++) {
+      queue.offerReplayed("replayed " + i);
+    }
+    assertTrue(queue.offerChange("live a"));
+    assertTrue(queue.offerChange("live b"));
+    assertFalse(queue.offerChange("live c"), "the limit still holds for live changes");
+    assertEquals(List.of("replayed 0", "replayed 1", "replayed 2", "replayed 3", "replayed 4", "live a", "live b"),
+        drain(queue));
+    assertTrue(queue.offerChange("live d"), "taken changes make room again");
+  }
 }
