@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,13 +21,39 @@ import java.util.concurrent.Semaphore;
 /** What the load tools share: calls to the node's API, its {@code /metrics}, bounded parallelism, output. */
 final class LoadClient {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String ZONE = "{\"name\":\"City\",\"area\":{\"type\":\"Polygon\",\"coordinates\":"
+      + "[[[13.0,52.3],[13.8,52.3],[13.8,52.7],[13.0,52.7],[13.0,52.3]]]},\"fee\":{\"base\":3.5,\"perKm\":1.2}}";
+  private static final String STORE =
+      "{\"name\":\"Mitte\",\"location\":{\"lat\":52.52,\"lon\":13.405},\"categories\":[\"pizza\"]}";
 
   private final String url;
-  private final HttpClient http;
+  private final String adminToken;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
-  LoadClient(String url, HttpClient http) {
-    this.url = url;
-    this.http = http;
+  /** A client of the node at {@code --url} (loopback by default), with the platform's {@code --admin-token}. */
+  LoadClient(Map<String, String> args) {
+    this.url = args.getOrDefault("url", "http://127.0.0.1:8080");
+    this.adminToken = require(args, "admin-token");
+  }
+
+  /** Creates a tenant named {@code name} with an id from {@code prefix} and the time, and answers its API key. */
+  String newTenant(String prefix, String name) throws Exception {
+    String id = prefix + Long.toString(System.currentTimeMillis(), 36);
+    return call("POST", "/v1/tenants", adminToken, "{\"id\":\"" + id + "\",\"name\":\"" + name + "\"}")
+        .get("apiKey").asText();
+  }
+
+  /** A call with the platform's admin token. */
+  JsonNode asAdmin(String method, String path) throws Exception {
+    return call(method, path, adminToken, null);
+  }
+
+  /** Opens a WebSocket on {@code path} with {@code token}, waiting for the upgrade. */
+  WebSocket connect(String path, String token, WebSocket.Listener listener) {
+    return http.newWebSocketBuilder()
+        .header("Authorization", "Bearer " + token)
+        .buildAsync(URI.create(url.replaceFirst("^http", "ws") + path), listener)
+        .join();
   }
 
   /** {@code --name value} pairs. */
@@ -56,10 +83,39 @@ final class LoadClient {
       request.header("Idempotency-Key", java.util.UUID.randomUUID().toString());
     }
     HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    // 503 asks for a retry (an entity that did not answer in time); the same request, with the same idempotency key
+    for (int retry = 1; response.statusCode() == 503 && retry <= 3; retry++) {
+      Thread.sleep(1_000L * retry);
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
     if (response.statusCode() >= 300) {
       throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
     }
     return MAPPER.readTree(response.body());
+  }
+
+  /** Gives the tenant of {@code key} a zone over the city (13.0-13.8 E, 52.3-52.7 N) and a store {@code s1} in it. */
+  void setUpCity(String key) throws Exception {
+    call("PUT", "/v1/zones/city", key, ZONE);
+    call("PUT", "/v1/stores/s1", key, STORE);
+  }
+
+  /** Defines courier {@code courierId} (a bike, capacity 2), puts it on shift, and answers a day-long token for it. */
+  String onlineCourier(String key, String courierId) throws Exception {
+    call("PUT", "/v1/couriers/" + courierId, key, "{\"name\":\"" + courierId + "\",\"vehicle\":\"bike\",\"capacity\":2}");
+    call("POST", "/v1/couriers/" + courierId + "/shift", key, "{\"online\":true}");
+    return call("POST", "/v1/tokens", key, "{\"subject\":\"" + courierId + "\",\"role\":\"courier\",\"ttlSeconds\":86400}")
+        .get("token").asText();
+  }
+
+  /** The body of an order from store {@code s1} (see {@link #setUpCity}) for {@code customerId}. */
+  static String order(String customerId) {
+    return order(customerId, "s1");
+  }
+
+  static String order(String customerId, String storeId) {
+    return "{\"storeId\":\"" + storeId + "\",\"customerId\":\"" + customerId
+        + "\",\"dropoff\":{\"lat\":52.50,\"lon\":13.45},\"items\":[{\"name\":\"Pizza\",\"quantity\":1}]}";
   }
 
   /** Every sample line of {@code /metrics}, by its name and labels. */

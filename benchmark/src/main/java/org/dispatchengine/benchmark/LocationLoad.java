@@ -1,12 +1,9 @@
 package org.dispatchengine.benchmark;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,35 +16,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * at a fixed rate. Sets up its own tenant and couriers through the API, then sends for the given time and reads the
  * node's own counters and latency percentiles from {@code /metrics}, so the numbers are the server's.
  *
+ * <p>With {@code --watchers N}, the first N couriers each carry an order, and each order has one watcher on its
+ * order stream, as a customer's app would: the tool then also reports the push latency, from a location frame sent
+ * to the courier's position frame received by the watcher (the client's view: the frame's {@code at} is the sending
+ * time), next to the node's own view ({@code dispatch_order_stream_position_seconds}).
+ *
  * <pre>
  * java -cp benchmark/target/benchmarks.jar org.dispatchengine.benchmark.LocationLoad \
- *   --url http://127.0.0.1:8080 --admin-token $DISPATCH_ADMIN_TOKEN --couriers 10000 --rate 2 --warmup 30 --seconds 60
+ *   --url http://127.0.0.1:8080 --admin-token $DISPATCH_ADMIN_TOKEN --couriers 10000 --rate 2 --warmup 30 --seconds 60 \
+ *   [--watchers 10000]
  * </pre>
  *
  * Traffic goes only to the given URL, which must be a node you run (loopback by default).
  */
 public final class LocationLoad {
 
-  private final String url;
-  private final String adminToken;
   private final int couriers;
   private final double rate;
   private final int seconds;
   private final int warmupSeconds;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final int watchers;
+  private final LatencyHistogram pushLatency = new LatencyHistogram();
   private final LoadClient client;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong skippedBusy = new AtomicLong();
   private final AtomicLong closed = new AtomicLong();
 
   private LocationLoad(Map<String, String> args) {
-    this.url = args.getOrDefault("url", "http://127.0.0.1:8080");
-    this.adminToken = LoadClient.require(args, "admin-token");
     this.couriers = Integer.parseInt(args.getOrDefault("couriers", "1000"));
     this.rate = Double.parseDouble(args.getOrDefault("rate", "2"));
     this.seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
     this.warmupSeconds = Integer.parseInt(args.getOrDefault("warmup", "30"));
-    this.client = new LoadClient(url, http);
+    this.watchers = Math.min(couriers, Integer.parseInt(args.getOrDefault("watchers", "0")));
+    this.client = new LoadClient(args);
   }
 
   public static void main(String[] argv) throws Exception {
@@ -56,12 +57,19 @@ public final class LocationLoad {
   }
 
   private void run() throws Exception {
-    String tenant = "load" + Long.toString(System.currentTimeMillis(), 36);
-    JsonNode created = client.call("POST", "/v1/tenants", adminToken, "{\"id\":\"" + tenant + "\",\"name\":\"Load test\"}");
-    String key = created.get("apiKey").asText();
+    String key = client.newTenant("load", "Load test");
     long start = System.nanoTime();
-    List<String> tokens = LoadClient.inParallel(couriers, 64, i -> setUpCourier(key, "c" + i));
+    List<String> tokens = LoadClient.inParallel(couriers, 64, i -> client.onlineCourier(key, "c" + i));
     LoadClient.log("%d couriers defined, online and holding tokens in %.1f s", couriers, LoadClient.secondsSince(start));
+
+    List<WebSocket> watching = List.of();
+    if (watchers > 0) {
+      start = System.nanoTime();
+      client.setUpCity(key);
+      List<String> orders = LoadClient.inParallel(watchers, 64, i -> assignedOrder(key, "c" + i));
+      watching = LoadClient.inParallel(watchers, 64, i -> watch(key, orders.get(i)));
+      LoadClient.log("%d orders assigned, each with a watcher, in %.1f s", watchers, LoadClient.secondsSince(start));
+    }
 
     start = System.nanoTime();
     List<Connection> connections = LoadClient.inParallel(couriers, 256, i -> connect(tokens.get(i), i));
@@ -71,6 +79,7 @@ public final class LocationLoad {
     send(connections, warmupSeconds);
     LoadClient.log("warmed up for %d s", warmupSeconds);
     Map<String, Double> before = client.metrics();
+    pushLatency.reset();
     long sentBefore = sent.get();
     long sendStart = System.nanoTime();
     send(connections, seconds);
@@ -95,14 +104,50 @@ public final class LocationLoad {
         after.getOrDefault("dispatch_courier_report_publish_seconds{quantile=\"0.5\"}", Double.NaN) * 1000,
         after.getOrDefault("dispatch_courier_report_publish_seconds{quantile=\"0.99\"}", Double.NaN) * 1000,
         after.getOrDefault("dispatch_courier_report_publish_seconds{quantile=\"0.999\"}", Double.NaN) * 1000);
+    if (watchers > 0) {
+      LoadClient.log("location frame sent -> position frame received by the order's watcher (client, %d frames): "
+              + "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms", pushLatency.count(), pushLatency.quantileMillis(0.5),
+          pushLatency.quantileMillis(0.99), pushLatency.quantileMillis(0.999));
+      LoadClient.log("report received -> position frame out, as the node measured it (last ~30 s): "
+              + "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
+          after.getOrDefault("dispatch_order_stream_position_seconds{quantile=\"0.5\"}", Double.NaN) * 1000,
+          after.getOrDefault("dispatch_order_stream_position_seconds{quantile=\"0.99\"}", Double.NaN) * 1000,
+          after.getOrDefault("dispatch_order_stream_position_seconds{quantile=\"0.999\"}", Double.NaN) * 1000);
+    }
     connections.forEach(c -> c.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+    watching.forEach(w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
   }
 
-  private String setUpCourier(String key, String courierId) throws Exception {
-    client.call("PUT", "/v1/couriers/" + courierId, key, "{\"name\":\"" + courierId + "\",\"vehicle\":\"bike\",\"capacity\":2}");
-    client.call("POST", "/v1/couriers/" + courierId + "/shift", key, "{\"online\":true}");
-    return client.call("POST", "/v1/tokens", key, "{\"subject\":\"" + courierId + "\",\"role\":\"courier\",\"ttlSeconds\":86400}")
-        .get("token").asText();
+  /** An order assigned to {@code courierId}. */
+  private String assignedOrder(String key, String courierId) throws Exception {
+    String id = client.call("POST", "/v1/orders", key, LoadClient.order("customer-of-" + courierId)).get("id").asText();
+    client.call("POST", "/v1/orders/" + id + "/assign", key, "{\"courierId\":\"" + courierId + "\"}");
+    return id;
+  }
+
+  private WebSocket watch(String key, String orderId) {
+    return client.connect("/v1/ws/orders/" + orderId, key, new Watcher());
+  }
+
+  /** Times each position frame from the {@code at} its courier's frame was stamped with when sent. */
+  private final class Watcher implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String frame = partial.toString();
+        partial.setLength(0);
+        int at = frame.indexOf("\"at\":\"");
+        if (frame.startsWith("{\"type\":\"courier.location\"") && at > 0) {
+          Instant sentAt = Instant.parse(frame.substring(at + 6, frame.indexOf('"', at + 6)));
+          pushLatency.recordMicros(ChronoUnit.MICROS.between(sentAt, Instant.now()));
+        }
+      }
+      webSocket.request(1);
+      return null;
+    }
   }
 
   /** One courier's socket and where it is. */
@@ -143,10 +188,7 @@ public final class LocationLoad {
 
   private Connection connect(String token, int index) {
     Connection connection = new Connection(index);
-    connection.socket = http.newWebSocketBuilder()
-        .header("Authorization", "Bearer " + token)
-        .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/v1/ws/courier"), connection)
-        .join();
+    connection.socket = client.connect("/v1/ws/courier", token, connection);
     return connection;
   }
 

@@ -2,8 +2,6 @@ package org.dispatchengine.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,12 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * </pre>
  */
 public final class OrderLoad {
-  private static final String ZONE = "{\"name\":\"City\",\"area\":{\"type\":\"Polygon\",\"coordinates\":"
-      + "[[[13.0,52.3],[13.8,52.3],[13.8,52.7],[13.0,52.7],[13.0,52.3]]]},\"fee\":{\"base\":3.5,\"perKm\":1.2}}";
-  private static final String STORE =
-      "{\"name\":\"Mitte\",\"location\":{\"lat\":52.52,\"lon\":13.405},\"categories\":[\"pizza\"]}";
-
-  private final String adminToken;
   private final int orders;
   private final int concurrency;
   private final double rate;
@@ -36,12 +28,10 @@ public final class OrderLoad {
   private final Queue<Long> writeNanos = new ConcurrentLinkedQueue<>();
 
   private OrderLoad(Map<String, String> args) {
-    this.adminToken = LoadClient.require(args, "admin-token");
     this.orders = Integer.parseInt(args.getOrDefault("orders", "2000"));
     this.concurrency = Integer.parseInt(args.getOrDefault("concurrency", "32"));
     this.rate = Double.parseDouble(args.getOrDefault("rate", "0"));
-    this.client = new LoadClient(args.getOrDefault("url", "http://127.0.0.1:8080"),
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+    this.client = new LoadClient(args);
   }
 
   public static void main(String[] argv) throws Exception {
@@ -50,18 +40,13 @@ public final class OrderLoad {
   }
 
   private void run() throws Exception {
-    String tenant = "orders" + Long.toString(System.currentTimeMillis(), 36);
-    String key = client.call("POST", "/v1/tenants", adminToken,
-        "{\"id\":\"" + tenant + "\",\"name\":\"Order load\"}").get("apiKey").asText();
-    client.call("PUT", "/v1/zones/city", key, ZONE);
-    client.call("PUT", "/v1/stores/s1", key, STORE);
+    String key = client.newTenant("orders", "Order load");
+    client.setUpCity(key);
     awaitCaughtUp();
 
     long start = System.nanoTime();
     LoadClient.inParallel(orders, concurrency, rate, i -> {
-      String id = timedWrite("/v1/orders", key, "{\"storeId\":\"s1\",\"customerId\":\"c" + i
-          + "\",\"dropoff\":{\"lat\":52.50,\"lon\":13.45},\"items\":[{\"name\":\"Pizza\",\"quantity\":1}]}")
-          .get("id").asText();
+      String id = timedWrite("/v1/orders", key, LoadClient.order("c" + i)).get("id").asText();
       for (String step : new String[] {"accept", "ready", "pickup", "deliver"}) {
         timedWrite("/v1/orders/" + id + "/" + step, key, null);
       }
@@ -88,7 +73,7 @@ public final class OrderLoad {
 
     // the write path above bounds what the projections are offered; a rebuild shows what they can take
     long rebuild = System.nanoTime();
-    client.call("POST", "/v1/operations/read-models/orders/rebuild", adminToken, null);
+    client.asAdmin("POST", "/v1/operations/read-models/orders/rebuild");
     awaitCaughtUp();
     double replayed = LoadClient.secondsSince(rebuild);
     LoadClient.log("rebuild: the journal's %d order events replayed in %.1f s: %.0f events/s (fresh database)",
@@ -104,7 +89,7 @@ public final class OrderLoad {
 
   private void awaitCaughtUp() throws Exception {
     while (true) {
-      JsonNode lag = client.call("GET", "/v1/operations/read-models", adminToken, null);
+      JsonNode lag = client.asAdmin("GET", "/v1/operations/read-models");
       boolean caughtUp = true;
       for (JsonNode instance : lag.get("items")) {
         caughtUp &= instance.get("eventsBehind").asLong() == 0;

@@ -62,14 +62,24 @@ public final class Metrics extends AllDirectives {
    * so the benchmark can read the p99 from {@code /metrics}.
    */
   public org.dispatchengine.engine.courier.Courier.PublishTimer courierPublishTimer() {
-    Timer timer = Timer.builder("dispatch.courier.report.publish")
-        .description("From a location frame received to its publication")
-        .publishPercentiles(0.5, 0.99, 0.999)
-        // percentiles over roughly the last 30 s: what a dashboard or a benchmark's steady phase wants
-        .distributionStatisticExpiry(Duration.ofSeconds(30))
-        .distributionStatisticBufferLength(3)
+    Timer timer = latency("dispatch.courier.report.publish", "From a location frame received to its publication")
         .register(registry);
     return nanos -> timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** From a courier's report received by a node to its position frame handed to an order stream's socket. */
+  public Timer orderStreamPositionTimer() {
+    return latency("dispatch.order.stream.position",
+        "From a location report received to its position frame handed to an order stream's socket").register(registry);
+  }
+
+  /** A latency timer with p50, p99 and p99.9 over roughly the last 30 s: what a dashboard or a benchmark wants. */
+  private static Timer.Builder latency(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentiles(0.5, 0.99, 0.999)
+        .distributionStatisticExpiry(Duration.ofSeconds(30))
+        .distributionStatisticBufferLength(3);
   }
 
   /**
@@ -97,12 +107,9 @@ public final class Metrics extends AllDirectives {
     }
     java.util.Map<ReadModels.Model, Timer> timers = new java.util.EnumMap<>(ReadModels.Model.class);
     for (ReadModels.Model model : ReadModels.Model.values()) {
-      timers.put(model, Timer.builder("dispatch.projection.latency")
+      timers.put(model, latency("dispatch.projection.latency",
+              "From an event written to the journal to its commit in the read model")
           .tag("projection", model.projectionName())
-          .description("From an event written to the journal to its commit in the read model")
-          .publishPercentiles(0.5, 0.99, 0.999)
-          .distributionStatisticExpiry(Duration.ofSeconds(30))
-          .distributionStatisticBufferLength(3)
           .register(registry));
     }
     return (model, millis) -> timers.get(model).record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -199,7 +199,8 @@ public final class Node {
           metrics.registry()).endpoints());
       int streamBuffer = full.getInt("dispatch.orders.stream.outbound-buffer");
       endpoints.addAll(new OrderStream(system, json, auth, orders, couriers, directory, trackingLinks, live,
-          new OrderStream.Settings(streamBuffer, courierSocket.origins()), clock).endpoints());
+          new OrderStream.Settings(streamBuffer, courierSocket.origins(),
+              metrics.orderStreamPositionTimer()), clock).endpoints());
       endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins())
           .endpoints());
       endpoints.addAll(new AdminRoutes(system, json, auth, orderQueries,

@@ -379,9 +379,11 @@ public final class Courier
     trusted = fix;
     suspect = null;
     CourierRecord courier = state.courier();
-    publish(courier, fix);
+    long sinceReceived = cmd.receivedNanos() == 0 ? 0 : System.nanoTime() - cmd.receivedNanos();
+    // by the wall clock, not the entity's: a measurement that watchers on other nodes continue
+    publish(courier, fix, cmd.receivedNanos() == 0 ? null : Instant.now().minusNanos(sinceReceived));
     if (cmd.receivedNanos() != 0) {
-      timer.published(System.nanoTime() - cmd.receivedNanos());
+      timer.published(sinceReceived);
     }
 
     List<Event> events = new ArrayList<>();
@@ -415,8 +417,8 @@ public final class Courier
     return fix.point().metersTo(place.point()) <= settings.arrivalRadiusMeters();
   }
 
-  private void publish(CourierRecord courier, Fix fix) {
-    CourierPosition position = CourierPosition.of(courier, fix);
+  private void publish(CourierRecord courier, Fix fix, Instant reportReceivedAt) {
+    CourierPosition position = CourierPosition.of(courier, fix, reportReceivedAt);
     // an unavailable courier was announced as such by the event that made it so; its moves do not matter to dispatch
     if (courier.available()) {
       dispatcher.seen(position);

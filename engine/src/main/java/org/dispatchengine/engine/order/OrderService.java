@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -142,7 +143,8 @@ public final class OrderService {
         .exceptionally(failure -> {
           throw isRefusal(failure)
               ? Rejection.INVALID.refusal(field, "was already used with a different request")
-              : failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+              // a timeout stays recognisable as one (the client is told to retry), whatever wraps it here
+              : failure instanceof RuntimeException r ? r : new CompletionException(failure);
         });
   }
 

@@ -1,6 +1,7 @@
 package org.dispatchengine.http.ws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.micrometer.core.instrument.Timer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -65,7 +66,11 @@ import java.util.concurrent.CompletionStage;
  */
 public final class OrderStream extends AllDirectives {
 
-  public record Settings(int outboundBuffer, Origins origins) {}
+  /**
+   * @param positionLatency told, for each position sent to a watcher at once, the time from its report's arrival
+   *     at a node to its frame's hand-over to the watcher's socket
+   */
+  public record Settings(int outboundBuffer, Origins origins, Timer positionLatency) {}
 
   private final ActorSystem<?> system;
   private final Json json;
@@ -281,6 +286,7 @@ public final class OrderStream extends AllDirectives {
     private final Sockets.Paced out;
     private final Presenter presenter;
     private final List<Object> held = new ArrayList<>();
+    private final Timer positionLatency = settings.positionLatency();
     private long lastSeq;
     /** The order as last seen, for what positions show with them (the ETA); null until one was read. */
     private OrderRecord latest;
@@ -403,7 +409,11 @@ public final class OrderStream extends AllDirectives {
             return loading(ctx);
           })
           .onMessage(CourierPosition.class, position -> {
-            out.position(position.courierId(), text(presenter.position(position, latest)));
+            boolean sent = out.position(position.courierId(), text(presenter.position(position, latest)));
+            if (sent && position.reportReceivedAt() != null) {
+              // a position that waits for a slow reader may be replaced: only those sent at once are timed
+              positionLatency.record(Duration.between(position.reportReceivedAt(), Instant.now()));
+            }
             return Behaviors.same();
           })
           .onMessage(InboundEnded.class, ended -> close())

@@ -120,15 +120,17 @@ final class Sockets {
       }
     }
 
-    void position(String key, String frame) {
+    /** True when the frame went out at once; false when it waits (or is dropped, the stream closing). */
+    boolean position(String key, String frame) {
       if (closing) {
-        return;
+        return false;
       }
       if (ready) {
         send(frame);
-      } else {
-        waiting.offerPosition(key, frame);
+        return true;
       }
+      waiting.offerPosition(key, frame);
+      return false;
     }
 
     void acked() {

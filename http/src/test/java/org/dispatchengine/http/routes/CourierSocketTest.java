@@ -177,8 +177,7 @@ class CourierSocketTest extends FlowSupport {
   }
 
   private double metric(String sample) {
-    return node().get("/metrics", null).raw().body().lines().filter(l -> l.startsWith(sample + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return node().metric(sample);
   }
 
 

@@ -152,6 +152,15 @@ class OrderStreamTest extends FlowSupport {
     JsonNode position = next(alice);
     assertEquals("courier.location", position.get("type").asText());
     assertEquals(52.515, position.get("lat").asDouble());
+
+    WsClient kim = WsClient.connect(URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/courier"),
+        Map.of("Authorization", "Bearer " + t.token("courier", "k1")));
+    // the same place a moment later: a plausible move, however soon it comes
+    kim.send("{\"type\":\"location\",\"lat\":52.515,\"lon\":13.41,\"accuracy\":7}");
+    assertEquals("courier.location", next(alice).get("type").asText());
+    assertEquals(1.0, node().metric("dispatch_order_stream_position_seconds_count"),
+        "the socket's report is timed from its arrival to the watcher's frame; the REST one is not");
+    kim.close();
     alice.close();
   }
 

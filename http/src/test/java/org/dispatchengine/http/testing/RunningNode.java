@@ -140,6 +140,12 @@ public final class RunningNode implements AutoCloseable {
     return reply.json().get("token").asText();
   }
 
+  /** The value of a sample line of /metrics, by its name and labels as written there; 0 when absent. */
+  public double metric(String sample) {
+    return get("/metrics", null).raw().body().lines().filter(l -> l.startsWith(sample + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   @Override
   public void close() throws Exception {
     node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);

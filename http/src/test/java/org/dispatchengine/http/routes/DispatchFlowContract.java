@@ -3,11 +3,9 @@ package org.dispatchengine.http.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dispatchengine.http.testing.Eventually;
-import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.http.testing.WsClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.time.Instant;
@@ -23,16 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Dispatch end to end: settings over HTTP, couriers on real WebSockets, orders offered, declined, accepted, expired. */
-class DispatchFlowTest extends FlowSupport {
-  @RegisterExtension
-  static final NodeExtension NODE = NodeExtension.onH2(Map.of());
+/**
+ * Dispatch end to end: settings over HTTP, couriers on real WebSockets, orders offered, declined, accepted, expired;
+ * run on H2 and on PostgreSQL.
+ */
+abstract class DispatchFlowContract extends FlowSupport {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-
-  @Override
-  RunningNode node() {
-    return NODE.node();
-  }
 
   /** A courier on shift with its app connected, reporting from {@code lat}, 13.405 (the store is at 52.52). */
   private final class App implements AutoCloseable {

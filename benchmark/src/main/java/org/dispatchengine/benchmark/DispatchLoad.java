@@ -1,0 +1,183 @@
+package org.dispatchengine.benchmark;
+
+import java.net.http.WebSocket;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End-to-end dispatch latency: a tenant in {@code offer} mode dispatching on creation, N couriers on shift with their
+ * apps connected and located over the city, 100 stores spread over it, and orders created at a fixed rate. Each order is timed from its create
+ * request sent to the {@code offer} frame arriving on a courier's socket (an upper bound of trigger to offer: it
+ * includes the create's own request and journal write); couriers accept at once, as a busy fleet's apps do.
+ *
+ * <pre>
+ * java -cp benchmark/target/benchmarks.jar org.dispatchengine.benchmark.DispatchLoad \
+ *   --url http://127.0.0.1:8080 --admin-token $DISPATCH_ADMIN_TOKEN --couriers 10000 --orders 2000 --rate 20 \
+ *   [--report-every 15]
+ * </pre>
+ */
+public final class DispatchLoad {
+  private static final Pattern OFFER = Pattern.compile(
+      "\"type\":\"offer\".*\"offerId\":\"([^\"]+)\".*\"orderId\":\"([^\"]+)\"|\"type\":\"offer\".*\"orderId\":\"([^\"]+)\".*\"offerId\":\"([^\"]+)\"");
+
+  private static final int STORES = 100;
+
+  private final int couriers;
+  private final int orders;
+  private final double rate;
+  private final int reportEverySeconds;
+  private final LoadClient client;
+  private final Map<String, Long> createSent = new ConcurrentHashMap<>();
+  private final LatencyHistogram toOffer = new LatencyHistogram();
+  private final AtomicLong offers = new AtomicLong();
+  private final AtomicLong repeatedOffers = new AtomicLong();
+  private final AtomicLong closed = new AtomicLong();
+
+  private DispatchLoad(Map<String, String> args) {
+    this.couriers = Integer.parseInt(args.getOrDefault("couriers", "10000"));
+    this.orders = Integer.parseInt(args.getOrDefault("orders", "2000"));
+    this.rate = Double.parseDouble(args.getOrDefault("rate", "20"));
+    // apps report now and then, as real ones do; a silent courier socket is closed after a minute
+    this.reportEverySeconds = Integer.parseInt(args.getOrDefault("report-every", "15"));
+    this.client = new LoadClient(args);
+  }
+
+  public static void main(String[] argv) throws Exception {
+    new DispatchLoad(LoadClient.args(argv)).run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    String key = client.newTenant("dispatch", "Dispatch load");
+    client.setUpCity(key);
+    // stores all over the city, so that every order has couriers near its pickup, as a real fleet's would
+    LoadClient.inParallel(STORES, 16, i -> client.call("PUT", "/v1/stores/s" + i, key, String.format(Locale.ROOT,
+        "{\"name\":\"Store %d\",\"location\":{\"lat\":%.4f,\"lon\":%.4f},\"categories\":[\"pizza\"]}", i,
+        52.32 + (i % 10) * 0.038, 13.12 + (i / 10) * 0.056)));
+    client.call("PUT", "/v1/settings/dispatch", key,
+        "{\"mode\":\"offer\",\"trigger\":\"created\",\"offerTimeoutSeconds\":30}");
+    long start = System.nanoTime();
+    List<String> tokens = LoadClient.inParallel(couriers, 64, i -> client.onlineCourier(key, "c" + i));
+    List<App> apps = LoadClient.inParallel(couriers, 64, i -> connect(tokens.get(i), i));
+    apps.forEach(App::report);
+    LoadClient.log("%d couriers on shift, connected and located in %.1f s", couriers, LoadClient.secondsSince(start));
+    if (reportEverySeconds > 0) {
+      Thread reporter = new Thread(() -> keepReporting(apps), "reporter");
+      reporter.setDaemon(true);
+      reporter.start();
+    }
+    // the fleet's first reports (each sampled into its courier's track and told to the dispatcher) are a burst of
+    // their own: orders start once it has passed
+    Thread.sleep(30_000);
+
+    start = System.nanoTime();
+    LoadClient.inParallel(orders, 64, rate, i -> {
+      String id = "o" + i;
+      createSent.put(id, System.nanoTime());
+      client.call("POST", "/v1/orders", key, LoadClient.order("customer" + i, "s" + i % STORES).replaceFirst("\\{", "{\"id\":\"" + id + "\","));
+      return id;
+    });
+    double created = LoadClient.secondsSince(start);
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (offers.get() < orders && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    LoadClient.log("");
+    LoadClient.log("couriers %d%s, orders %d created at %.1f/s", couriers,
+        reportEverySeconds > 0 ? " (each reporting every " + reportEverySeconds + " s)" : "", orders, orders / created);
+    LoadClient.log("orders offered: %d of %d (offers of an order already offered: %d; sockets closed: %d)",
+        offers.get(), orders, repeatedOffers.get(), closed.get());
+    LoadClient.log("create request sent -> offer frame received: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
+        toOffer.quantileMillis(0.5), toOffer.quantileMillis(0.99), toOffer.quantileMillis(0.999),
+        toOffer.quantileMillis(1.0));
+  }
+
+  private void keepReporting(List<App> apps) {
+    long period = reportEverySeconds * 1_000_000_000L;
+    long round = System.nanoTime();
+    while (true) {
+      for (int i = 0; i < apps.size(); i++) {
+        long due = round + period * i / apps.size();
+        long wait = due - System.nanoTime();
+        if (wait > 50_000) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        apps.get(i).report();
+      }
+      round += period;
+    }
+  }
+
+  private App connect(String token, int index) {
+    App app = new App(index);
+    app.socket = client.connect("/v1/ws/courier", token, app);
+    return app;
+  }
+
+  /** A courier's app: stays where it is, reports it, and accepts every offer. */
+  private final class App implements WebSocket.Listener {
+    private final double lat;
+    private final double lon;
+    private final StringBuilder partial = new StringBuilder();
+    WebSocket socket;
+
+    App(int index) {
+      lat = 52.3 + (index % 100) * 0.004;
+      lon = 13.1 + (index / 100 % 100) * 0.006;
+    }
+
+    private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
+
+    void report() {
+      send("{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"accuracy\":5,\"at\":\""
+          + Instant.now() + "\"}");
+    }
+
+    /** One frame after the other (a WebSocket takes one send at a time), without blocking the caller. */
+    private synchronized void send(String frame) {
+      sending = sending.thenCompose(previous -> socket.sendText(frame, true));
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        offered(partial.toString());
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.incrementAndGet();
+      return null;
+    }
+
+    private void offered(String frame) {
+      Matcher offer = OFFER.matcher(frame);
+      if (!offer.find()) {
+        return;
+      }
+      String offerId = offer.group(1) != null ? offer.group(1) : offer.group(4);
+      String orderId = offer.group(2) != null ? offer.group(2) : offer.group(3);
+      Long sent = createSent.remove(orderId);
+      if (sent == null) {
+        repeatedOffers.incrementAndGet();
+      } else {
+        toOffer.recordMicros((System.nanoTime() - sent) / 1_000);
+        offers.incrementAndGet();
+      }
+      send("{\"type\":\"offer.accept\",\"offerId\":\"" + offerId + "\"}");
+    }
+  }
+}
