@@ -97,7 +97,11 @@ public final class CourierIndex<T> {
       for (int r = row - ring; r <= row + ring; r++) {
         boolean edgeRow = r == row - ring || r == row + ring;
         for (int c = col - ring; c <= col + ring; c += edgeRow ? 1 : 2 * ring) {
-          scan(cells.get(key(r, c)), lat, lon, cosLat, k, maxMeters, filter, best);
+          // a cell that cannot hold anything nearer than what was found (or within reach) is not looked into
+          double bound = best.size() == k ? best.peek().meters : maxMeters;
+          if (metersToCell(r, c, lat, lon, cosLat) <= bound) {
+            scan(cells.get(key(r, c)), lat, lon, cosLat, k, maxMeters, filter, best);
+          }
           if (ring == 0) {
             break;
           }
@@ -127,6 +131,17 @@ public final class CourierIndex<T> {
         best.poll();
       }
     }
+  }
+
+  /** The shortest distance from the point to cell (row, col), in the same measure as the points'; 0 inside it. */
+  private double metersToCell(int row, int col, double lat, double lon, double cosLat) {
+    double south = row * cellDegrees;
+    double west = col * cellDegrees;
+    double dLat = lat < south ? south - lat : Math.max(0, lat - (south + cellDegrees));
+    double dLon = lon < west ? west - lon : Math.max(0, lon - (west + cellDegrees));
+    double dy = dLat * METERS_PER_DEGREE;
+    double dx = dLon * METERS_PER_DEGREE * cosLat;
+    return Math.sqrt(dx * dx + dy * dy);
   }
 
   private void add(Entry<T> entry) {
