@@ -2,6 +2,8 @@ package org.dispatchengine.benchmark;
 
 
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmark/target/benchmarks.jar org.dispatchengine.benchmark.LocationLoad \
  *   --url http://127.0.0.1:8080 --admin-token $DISPATCH_ADMIN_TOKEN --couriers 10000 --rate 2 --warmup 30 --seconds 60 \
- *   [--watchers 10000]
+ *   [--watchers 10000] [--binary true]
  * </pre>
  *
  * Traffic goes only to the given URL, which must be a node you run (loopback by default).
@@ -36,6 +38,8 @@ public final class LocationLoad {
   private final int seconds;
   private final int warmupSeconds;
   private final int watchers;
+  /** Location frames as UTF-8 binary frames instead of text frames. */
+  private final boolean binary;
   private final LatencyHistogram pushLatency = new LatencyHistogram();
   private final LoadClient client;
   private final AtomicLong sent = new AtomicLong();
@@ -48,6 +52,7 @@ public final class LocationLoad {
     this.seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
     this.warmupSeconds = Integer.parseInt(args.getOrDefault("warmup", "30"));
     this.watchers = Math.min(couriers, Integer.parseInt(args.getOrDefault("watchers", "0")));
+    this.binary = Boolean.parseBoolean(args.getOrDefault("binary", "false"));
     this.client = new LoadClient(args);
   }
 
@@ -168,8 +173,11 @@ public final class LocationLoad {
         return;
       }
       lat += 0.00004;
-      pending = socket.sendText("{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"accuracy\":5,"
-          + "\"speed\":4.5,\"at\":\"" + Instant.now() + "\"}", true);
+      String frame = "{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"accuracy\":5,"
+          + "\"speed\":4.5,\"at\":\"" + Instant.now() + "\"}";
+      pending = binary
+          ? socket.sendBinary(ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)), true)
+          : socket.sendText(frame, true);
       sent.incrementAndGet();
     }
 

@@ -97,6 +97,21 @@ class CourierSocketTest extends FlowSupport {
   }
 
   @Test
+  void binaryFramesCarryTheSameJson() throws Exception {
+    TestTenant t = tenant("ws-bin");
+    onlineCourier(t, "k1", 1);
+    WsClient kim = connect(t.token("courier", "k1"));
+    kim.sendBinary(location(52.5104, 13.41, 1));
+    awaitLocation(t, "k1", 52.5104);
+    kim.sendBinary("{not json");
+    assertEquals("Malformed JSON", json(kim.next()).get("title").asText());
+    kim.sendBinary("{\"type\":\"teleport\"}");
+    assertEquals("Unknown type", json(kim.next()).get("title").asText());
+    assertFalse(kim.isClosed());
+    kim.close();
+  }
+
+  @Test
   void anOversizedFrameClosesTheSocket() throws Exception {
     TestTenant t = tenant("ws-c");
     onlineCourier(t, "k1", 1);

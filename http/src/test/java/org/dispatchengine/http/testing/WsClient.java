@@ -43,6 +43,11 @@ public final class WsClient implements WebSocket.Listener {
     socket.sendText(text, true).join();
   }
 
+  /** Sends {@code text} in UTF-8 as a binary frame. */
+  public void sendBinary(String text) {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), true).join();
+  }
+
   /** The next text frame, or an assertion error after 10 s. */
   public String next() throws InterruptedException {
     String frame = frames.poll(10, TimeUnit.SECONDS);
