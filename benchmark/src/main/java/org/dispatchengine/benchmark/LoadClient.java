@@ -82,7 +82,13 @@ final class LoadClient {
     if (method.equals("POST") && path.equals("/v1/orders")) {
       request.header("Idempotency-Key", java.util.UUID.randomUUID().toString());
     }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException reset) {
+      // a pooled connection the node had closed while idle; every call here is safe to repeat
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
     // 503 asks for a retry (an entity that did not answer in time); the same request, with the same idempotency key
     for (int retry = 1; response.statusCode() == 503 && retry <= 3; retry++) {
       Thread.sleep(1_000L * retry);
