@@ -53,6 +53,15 @@ public final class Json {
         .withEntity(HttpEntities.create(PROBLEM_JSON, bytes(problem)));
   }
 
+  /** {@code body} as JSON text: a WebSocket frame. */
+  public String text(Object body) {
+    try {
+      return mapper.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Frame cannot be written as JSON", e);
+    }
+  }
+
   private byte[] bytes(Object body) {
     try {
       return mapper.writeValueAsBytes(body);

@@ -1,6 +1,5 @@
 package org.dispatchengine.http.ws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -46,6 +45,8 @@ public final class AdminLive extends AllDirectives {
   private final ClusterLiveUpdates live;
   private final int outboundBuffer;
   private final Origins origins;
+  /** The last frame of a map too slow to keep every change; it reconnects for a fresh snapshot. */
+  private final String tooSlow;
 
   public AdminLive(ActorSystem<?> system, Json json, Authenticator auth, CourierViews couriers,
       ClusterLiveUpdates live, int outboundBuffer, Origins origins) {
@@ -56,6 +57,8 @@ public final class AdminLive extends AllDirectives {
     this.live = live;
     this.outboundBuffer = outboundBuffer;
     this.origins = origins;
+    this.tooSlow = json.text(new Sockets.ErrorFrame("Too slow", "more than " + outboundBuffer
+        + " changes were waiting for this map; reconnect for a fresh snapshot"));
   }
 
   public List<Endpoint> endpoints() {
@@ -89,7 +92,7 @@ public final class AdminLive extends AllDirectives {
   private enum InboundEnded implements NoSerializationVerificationNeeded { INSTANCE }
 
   private Flow<Message, Message, NotUsed> connection(String tenantId) {
-    ActorRef<Object> connection = system.systemActorOf(behavior(tenantId, new Sockets.Paced(outboundBuffer)),
+    ActorRef<Object> connection = system.systemActorOf(behavior(tenantId, new Sockets.Paced(outboundBuffer, tooSlow)),
         "admin-live-" + UUID.randomUUID(), Props.empty());
     Source<Message, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
     return Flow.fromSinkAndSource(Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE)), outbound);
@@ -106,7 +109,7 @@ public final class AdminLive extends AllDirectives {
           })
           .onMessage(CourierPosition.class, position -> {
             Fix fix = position.fix();
-            out.position(position.courierId(), text(new PositionFrame("courier.location", position.courierId(),
+            out.position(position.courierId(), json.text(new PositionFrame("courier.location", position.courierId(),
                 fix.lat(), fix.lon(), fix.speed(), fix.heading(), fix.at(), position.available(), position.load())));
             return Behaviors.same();
           })
@@ -130,20 +133,8 @@ public final class AdminLive extends AllDirectives {
     });
   }
 
-  /** A map too far behind to keep every change is disconnected; it reconnects for a fresh snapshot. */
   private Behavior<Object> change(Sockets.Paced out, Object frame) {
-    if (!out.change(text(frame))) {
-      out.closeWith(text(new Sockets.ErrorFrame("Too slow", "more than " + outboundBuffer
-          + " changes were waiting for this map; reconnect for a fresh snapshot")));
-    }
+    out.change(json.text(frame));
     return Behaviors.same();
-  }
-
-  private String text(Object frame) {
-    try {
-      return json.mapper().writeValueAsString(frame);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -23,7 +23,6 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -273,14 +272,14 @@ public final class CourierSocket extends AllDirectives {
     Throwable cause = failure.getCause() != null && !(failure instanceof TimeoutException) ? failure.getCause() : failure;
     if (failure instanceof StreamLimitReachedException || cause instanceof StreamLimitReachedException) {
       refusedFrames.increment();
-      return frameText(new Sockets.ErrorFrame("Frame too large",
+      return json.text(new Sockets.ErrorFrame("Frame too large",
           "frames are limited to " + settings.maxFrameBytes() + " bytes; closing the connection"));
     }
     if (failure instanceof TimeoutException || cause instanceof TimeoutException) {
-      return frameText(new Sockets.ErrorFrame("Idle", "nothing received for " + settings.idleTimeout().toSeconds()
+      return json.text(new Sockets.ErrorFrame("Idle", "nothing received for " + settings.idleTimeout().toSeconds()
           + " s; closing the connection"));
     }
-    return frameText(new Sockets.ErrorFrame("Closing", "the connection failed"));
+    return json.text(new Sockets.ErrorFrame("Closing", "the connection failed"));
   }
 
   private void handle(String tenantId, String courierId, String text, TokenBucket limiter, AtomicInteger inFlight,
@@ -370,14 +369,7 @@ public final class CourierSocket extends AllDirectives {
   }
 
   private Sockets.Text frame(Object body) {
-    return new Sockets.Text(frameText(body));
+    return new Sockets.Text(json.text(body));
   }
 
-  private String frameText(Object body) {
-    try {
-      return json.mapper().writeValueAsString(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

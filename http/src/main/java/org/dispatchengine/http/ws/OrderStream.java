@@ -1,6 +1,5 @@
 package org.dispatchengine.http.ws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.micrometer.core.instrument.Timer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -17,7 +16,6 @@ import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -82,6 +80,8 @@ public final class OrderStream extends AllDirectives {
   private final ClusterLiveUpdates live;
   private final Settings settings;
   private final Clock clock;
+  /** The last frame of a reader too slow to keep every change. */
+  private final String tooSlow;
 
   public OrderStream(ActorSystem<?> system, Json json, Authenticator auth, OrderService orders,
       CourierService couriers, TenantDirectory tenants, TrackingLinks links, ClusterLiveUpdates live,
@@ -96,6 +96,8 @@ public final class OrderStream extends AllDirectives {
     this.live = live;
     this.settings = settings;
     this.clock = clock;
+    this.tooSlow = json.text(new Sockets.ErrorFrame("Too slow", "more than " + settings.outboundBuffer()
+        + " changes were waiting for this reader; reconnect with ?since=<the seq of the last change received>"));
   }
 
   public List<Endpoint> endpoints() {
@@ -270,7 +272,7 @@ public final class OrderStream extends AllDirectives {
   private Flow<Message, Message, NotUsed> connection(String tenantId, String orderId, Caller caller,
       Optional<Long> since, Presenter presenter) {
     ActorRef<Object> connection = system.systemActorOf(
-        new Connection(tenantId, orderId, caller, new Sockets.Paced(settings.outboundBuffer()), presenter)
+        new Connection(tenantId, orderId, caller, new Sockets.Paced(settings.outboundBuffer(), tooSlow), presenter)
             .starting(since),
         "order-stream-" + UUID.randomUUID(), Props.empty());
     Source<Message, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
@@ -286,7 +288,6 @@ public final class OrderStream extends AllDirectives {
     private final Sockets.Paced out;
     private final Presenter presenter;
     private final List<Object> held = new ArrayList<>();
-    private final Timer positionLatency = settings.positionLatency();
     private long lastSeq;
     /** The order as last seen, for what positions show with them (the ETA); null until one was read. */
     private OrderRecord latest;
@@ -344,7 +345,7 @@ public final class OrderStream extends AllDirectives {
     private Behavior<Object> loading(ActorContext<Object> ctx) {
       return holdingTheRest(Behaviors.receive(Object.class)
           .onMessage(Loaded.class, loaded -> {
-            loaded.frames().forEach(frame -> out.replayed(text(frame)));
+            loaded.frames().forEach(frame -> out.replayed(json.text(frame)));
             lastSeq = Math.max(lastSeq, loaded.lastSeq());
             if (loaded.order() != null) {
               latest = loaded.order();
@@ -409,10 +410,10 @@ public final class OrderStream extends AllDirectives {
             return loading(ctx);
           })
           .onMessage(CourierPosition.class, position -> {
-            boolean sent = out.position(position.courierId(), text(presenter.position(position, latest)));
+            boolean sent = out.position(position.courierId(), json.text(presenter.position(position, latest)));
             if (sent && position.reportReceivedAt() != null) {
               // a position that waits for a slow reader may be replaced: only those sent at once are timed
-              positionLatency.record(Duration.between(position.reportReceivedAt(), Instant.now()));
+              settings.positionLatency().record(Duration.between(position.reportReceivedAt(), Instant.now()));
             }
             return Behaviors.same();
           })
@@ -422,20 +423,8 @@ public final class OrderStream extends AllDirectives {
           .build();
     }
 
-    /** Sends a change; a reader too far behind to keep every change is disconnected, to resume with since. */
     private void send(Object frame) {
-      if (!out.change(text(frame))) {
-        out.closeWith(text(new Sockets.ErrorFrame("Too slow", "more than " + settings.outboundBuffer()
-            + " changes were waiting for this reader; reconnect with ?since=<the seq of the last change received>")));
-      }
-    }
-
-    private String text(Object frame) {
-      try {
-        return json.mapper().writeValueAsString(frame);
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      out.change(json.text(frame));
     }
 
     private Behavior<Object> acked(Sockets.Acked acked) {

@@ -70,18 +70,22 @@ final class Sockets {
 
   /**
    * The frames of one paced connection: sent at once while the reader keeps up, otherwise waiting in a
-   * {@link FrameQueue} (changes in order, positions newest-wins). Used by the connection's actor only.
+   * {@link FrameQueue} (changes in order, positions newest-wins); a reader too far behind is told so and
+   * disconnected. Used by the connection's actor only.
    */
   static final class Paced {
     private final FrameQueue waiting;
+    /** The last frame of a reader too slow to keep every change: why it is disconnected. */
+    private final String tooSlow;
     private ActorRef<Out> out;
     private boolean ready;
     private boolean closing;
     /** The frame to send last, once the reader takes it, before the stream ends. */
     private String lastWords;
 
-    Paced(int maxWaitingChanges) {
+    Paced(int maxWaitingChanges, String tooSlow) {
       this.waiting = new FrameQueue(maxWaitingChanges);
+      this.tooSlow = tooSlow;
     }
 
     void attach(ActorRef<Out> attached) {
@@ -94,18 +98,18 @@ final class Sockets {
     }
 
     /**
-     * False when the reader is too slow to keep every change: the caller ends the connection, with
-     * {@link #closeWith} to say why. Ignored once closing.
+     * Sends a change, or keeps it until the reader takes it; a reader with too many changes waiting is sent the
+     * too-slow notice and disconnected, to resume. Ignored once closing.
      */
-    boolean change(String frame) {
+    void change(String frame) {
       if (closing) {
-        return true;
+        return;
       }
       if (ready) {
         send(frame);
-        return true;
+      } else if (!waiting.offerChange(frame)) {
+        closeWith(tooSlow);
       }
-      return waiting.offerChange(frame);
     }
 
     /** A change read back from the journal for a resume: always kept (see {@link FrameQueue#offerReplayed}). */
@@ -157,10 +161,7 @@ final class Sockets {
      * Drops what waits and ends the stream after {@code notice}, sent once the reader has taken what it was already
      * sent: a reader that fell behind learns why it was disconnected.
      */
-    void closeWith(String notice) {
-      if (closing) {
-        return;
-      }
+    private void closeWith(String notice) {
       closing = true;
       waiting.clear();
       lastWords = notice;
