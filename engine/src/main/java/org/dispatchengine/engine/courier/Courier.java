@@ -379,11 +379,12 @@ public final class Courier
     trusted = fix;
     suspect = null;
     CourierRecord courier = state.courier();
-    long sinceReceived = cmd.receivedNanos() == 0 ? 0 : System.nanoTime() - cmd.receivedNanos();
-    // by the wall clock, not the entity's: a measurement that watchers on other nodes continue
-    publish(courier, fix, cmd.receivedNanos() == 0 ? null : Instant.now().minusNanos(sinceReceived));
-    if (cmd.receivedNanos() != 0) {
-      timer.published(sinceReceived);
+    if (cmd.receivedNanos() == 0) {
+      publish(courier, fix, null);
+    } else {
+      // by the wall clock, not the entity's: a measurement that watchers on other nodes continue
+      publish(courier, fix, Instant.now().minusNanos(System.nanoTime() - cmd.receivedNanos()));
+      timer.published(System.nanoTime() - cmd.receivedNanos());
     }
 
     List<Event> events = new ArrayList<>();
