@@ -1,5 +1,7 @@
 package org.dispatchengine.benchmark;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.net.http.WebSocket;
 import java.time.Instant;
 import java.util.List;
@@ -9,8 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * End-to-end dispatch latency: a tenant in {@code offer} mode dispatching on creation, N couriers on shift with their
@@ -25,9 +25,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class DispatchLoad {
-  private static final Pattern OFFER = Pattern.compile(
-      "\"type\":\"offer\".*\"offerId\":\"([^\"]+)\".*\"orderId\":\"([^\"]+)\"|\"type\":\"offer\".*\"orderId\":\"([^\"]+)\".*\"offerId\":\"([^\"]+)\"");
-
   private static final int STORES = 100;
 
   private final int couriers;
@@ -70,9 +67,7 @@ public final class DispatchLoad {
     apps.forEach(App::report);
     LoadClient.log("%d couriers on shift, connected and located in %.1f s", couriers, LoadClient.secondsSince(start));
     if (reportEverySeconds > 0) {
-      Thread reporter = new Thread(() -> keepReporting(apps), "reporter");
-      reporter.setDaemon(true);
-      reporter.start();
+      LoadClient.everyPeriod(apps, reportEverySeconds * 1_000_000_000L, Long.MAX_VALUE, 1, App::report);
     }
     // the fleet's first reports (each sampled into its courier's track and told to the dispatcher) are a burst of
     // their own: orders start once it has passed
@@ -100,22 +95,6 @@ public final class DispatchLoad {
         toOffer.quantileMillis(1.0));
   }
 
-  private void keepReporting(List<App> apps) {
-    long period = reportEverySeconds * 1_000_000_000L;
-    long round = System.nanoTime();
-    while (true) {
-      for (int i = 0; i < apps.size(); i++) {
-        long due = round + period * i / apps.size();
-        long wait = due - System.nanoTime();
-        if (wait > 50_000) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
-        }
-        apps.get(i).report();
-      }
-      round += period;
-    }
-  }
-
   private App connect(String token, int index) {
     App app = new App(index);
     app.socket = client.connect("/v1/ws/courier", token, app);
@@ -130,8 +109,9 @@ public final class DispatchLoad {
     WebSocket socket;
 
     App(int index) {
-      lat = 52.3 + (index % 100) * 0.004;
-      lon = 13.1 + (index / 100 % 100) * 0.006;
+      double[] position = LoadClient.gridPosition(index);
+      lat = position[0];
+      lon = position[1];
     }
 
     private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
@@ -163,13 +143,18 @@ public final class DispatchLoad {
       return null;
     }
 
-    private void offered(String frame) {
-      Matcher offer = OFFER.matcher(frame);
-      if (!offer.find()) {
+    private void offered(String text) {
+      JsonNode frame;
+      try {
+        frame = LoadClient.json(text);
+      } catch (Exception e) {
+        throw new IllegalStateException("The node sent a frame that is not JSON: " + text, e);
+      }
+      if (!frame.path("type").asText().equals("offer")) {
         return;
       }
-      String offerId = offer.group(1) != null ? offer.group(1) : offer.group(4);
-      String orderId = offer.group(2) != null ? offer.group(2) : offer.group(3);
+      String offerId = frame.get("offerId").asText();
+      String orderId = frame.get("orderId").asText();
       Long sent = createSent.remove(orderId);
       if (sent == null) {
         repeatedOffers.incrementAndGet();

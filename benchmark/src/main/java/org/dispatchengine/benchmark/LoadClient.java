@@ -195,6 +195,47 @@ final class LoadClient {
     }
   }
 
+  static JsonNode json(String text) throws Exception {
+    return MAPPER.readTree(text);
+  }
+
+  /** Where the load tools place courier {@code index}: a 100 x 100 grid over the city, as {lat, lon}. */
+  static double[] gridPosition(int index) {
+    return new double[] {52.3 + (index % 100) * 0.004, 13.1 + (index / 100 % 100) * 0.006};
+  }
+
+  /**
+   * Calls {@code action} on every item once per {@code periodNanos}, spread evenly over the period, on
+   * {@code threads} daemon threads, until {@code endNanos}; answers the threads.
+   */
+  static <T> List<Thread> everyPeriod(List<T> items, long periodNanos, long endNanos, int threads,
+      java.util.function.Consumer<T> action) {
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      List<T> mine = new ArrayList<>();
+      for (int i = t; i < items.size(); i += threads) {
+        mine.add(items.get(i));
+      }
+      Thread thread = new Thread(() -> {
+        long round = System.nanoTime();
+        while (round < endNanos) {
+          for (int i = 0; i < mine.size(); i++) {
+            long wait = round + periodNanos * i / mine.size() - System.nanoTime();
+            if (wait > 50_000) {
+              java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            action.accept(mine.get(i));
+          }
+          round += periodNanos;
+        }
+      }, "every-period-" + t);
+      thread.setDaemon(true);
+      thread.start();
+      started.add(thread);
+    }
+    return started;
+  }
+
   /** The value at quantile {@code q} (nearest rank) of {@code sorted}. */
   static long quantile(long[] sorted, double q) {
     return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];

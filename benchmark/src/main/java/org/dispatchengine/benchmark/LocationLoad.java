@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -163,8 +162,9 @@ public final class LocationLoad {
     double lon;
 
     Connection(int index) {
-      lat = 52.3 + (index % 100) * 0.004;
-      lon = 13.1 + (index / 100 % 100) * 0.006;
+      double[] position = LoadClient.gridPosition(index);
+      lat = position[0];
+      lon = position[1];
     }
 
     void report() {
@@ -203,33 +203,8 @@ public final class LocationLoad {
   /** Sends {@code rate} reports a second per connection, spread evenly, on a few threads, for the set time. */
   private void send(List<Connection> connections, int seconds) throws InterruptedException {
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    long periodNanos = (long) (1_000_000_000L / rate);
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
-    List<Thread> senders = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      List<Connection> mine = new ArrayList<>();
-      for (int i = t; i < connections.size(); i += threads) {
-        mine.add(connections.get(i));
-      }
-      Thread sender = new Thread(() -> {
-        long round = System.nanoTime();
-        while (round < end) {
-          for (int i = 0; i < mine.size(); i++) {
-            // spread this thread's sends evenly over the period
-            long due = round + periodNanos * i / mine.size();
-            long wait = due - System.nanoTime();
-            if (wait > 50_000) {
-              java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            mine.get(i).report();
-          }
-          round += periodNanos;
-        }
-      }, "sender-" + t);
-      sender.start();
-      senders.add(sender);
-    }
-    for (Thread sender : senders) {
+    for (Thread sender : LoadClient.everyPeriod(connections, (long) (1_000_000_000L / rate),
+        System.nanoTime() + seconds * 1_000_000_000L, threads, Connection::report)) {
       sender.join();
     }
   }
