@@ -14,9 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * End-to-end dispatch latency: a tenant in {@code offer} mode dispatching on creation, N couriers on shift with their
- * apps connected and located over the city, 100 stores spread over it, and orders created at a fixed rate. Each order is timed from its create
- * request sent to the {@code offer} frame arriving on a courier's socket (an upper bound of trigger to offer: it
- * includes the create's own request and journal write); couriers accept at once, as a busy fleet's apps do.
+ * apps connected and located over the city, 100 stores spread over it, and orders created at a fixed rate. Each order
+ * is timed from its create request sent to the {@code offer} frame arriving on a courier's socket (an upper bound of
+ * trigger to offer: it includes the create's own request and journal write); couriers accept at once, as a busy
+ * fleet's apps do. Couriers fill the city's grid ({@link LoadClient#gridPosition}) column by column: with fewer than
+ * 10,000 the east of the city has none, and orders from stores there find no courier in reach.
  *
  * <pre>
  * java -cp benchmark/target/benchmarks.jar org.dispatchengine.benchmark.DispatchLoad \
