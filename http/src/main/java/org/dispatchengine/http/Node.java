@@ -243,7 +243,8 @@ public final class Node {
     List<String> origins = Arrays.stream(c.getString("allowed-origins").split(","))
         .map(String::trim).filter(origin -> !origin.isEmpty()).toList();
     return new CourierSocket.Settings((int) c.getBytes("max-frame-size").longValue(),
-        c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"), c.getDuration("idle-timeout"),
+        c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"), c.getDuration("lost-report-timeout"),
+        c.getDuration("idle-timeout"),
         c.getInt("outbound-buffer"), new Origins(origins));
   }
 

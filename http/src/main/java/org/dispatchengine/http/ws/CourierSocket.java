@@ -54,7 +54,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -78,9 +77,11 @@ public final class CourierSocket extends AllDirectives {
    * Connection limits, under {@code dispatch.couriers.socket}.
    *
    * @param maxInFlight reports of one connection the courier has not yet handled; beyond, new reports are dropped
+   * @param lostAfter how long a connection with {@code maxInFlight} unanswered reports waits for any answer before it
+   *     takes them as lost (they died with a failed courier entity) and sends again
    */
-  public record Settings(int maxFrameBytes, double maxReportsPerSecond, int maxInFlight, Duration idleTimeout,
-      int outboundBuffer, Origins origins) {}
+  public record Settings(int maxFrameBytes, double maxReportsPerSecond, int maxInFlight, Duration lostAfter,
+      Duration idleTimeout, int outboundBuffer, Origins origins) {}
 
 
   private final ActorSystem<?> system;
@@ -93,6 +94,7 @@ public final class CourierSocket extends AllDirectives {
   private final Counter reports;
   private final Counter rateDropped;
   private final Counter overloadDropped;
+  private final Counter lostReports;
   private final Counter refusedFrames;
 
   public CourierSocket(ActorSystem<?> system, Json json, Authenticator auth, CourierService couriers,
@@ -111,6 +113,9 @@ public final class CourierSocket extends AllDirectives {
         .register(registry);
     this.overloadDropped = Counter.builder("dispatch.courier.socket.dropped").tag("reason", "overload")
         .description("Location frames dropped: sent faster than allowed, or while the node was behind")
+        .register(registry);
+    this.lostReports = Counter.builder("dispatch.courier.socket.lost")
+        .description("Times a connection gave up waiting for its courier to answer its reports and sent again")
         .register(registry);
     this.refusedFrames = Counter.builder("dispatch.courier.socket.refused")
         .description("Frames answered with an error frame").register(registry);
@@ -164,9 +169,7 @@ public final class CourierSocket extends AllDirectives {
     String connectionId = UUID.randomUUID().toString();
     Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound =
         Sockets.outbound(system, settings.outboundBuffer());
-    // reports told to the courier and not yet acknowledged: bounded, so an overloaded node drops positions (the
-    // newest is what matters) instead of queueing them without end
-    AtomicInteger inFlight = new AtomicInteger();
+    ReportsInFlight inFlight = new ReportsInFlight(settings.maxInFlight(), settings.lostAfter());
     ActorRef<Object> connection = system.systemActorOf(
         connectionBehavior(tenantId, courierId, connectionId, outbound.first(), inFlight),
         "courier-socket-" + connectionId, Props.empty());
@@ -187,7 +190,7 @@ public final class CourierSocket extends AllDirectives {
   }
 
   private Behavior<Object> connectionBehavior(String tenantId, String courierId, String connectionId,
-      ActorRef<Sockets.Out> out, AtomicInteger inFlight) {
+      ActorRef<Sockets.Out> out, ReportsInFlight inFlight) {
     String topic = LiveUpdates.courierTopic(tenantId, courierId);
     SocketOpened self = new SocketOpened(connectionId, clock.instant());
     return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
@@ -213,7 +216,7 @@ public final class CourierSocket extends AllDirectives {
             return Behaviors.stopped();
           })
           .onMessage(StatusReply.class, handled -> {
-            inFlight.decrementAndGet();
+            inFlight.answered(System.nanoTime());
             return Behaviors.same();
           })
           .onMessage(CourierNotice.class, notice -> {
@@ -282,7 +285,7 @@ public final class CourierSocket extends AllDirectives {
     return json.text(new Sockets.ErrorFrame("Closing", "the connection failed"));
   }
 
-  private void handle(String tenantId, String courierId, String text, TokenBucket limiter, AtomicInteger inFlight,
+  private void handle(String tenantId, String courierId, String text, TokenBucket limiter, ReportsInFlight inFlight,
       ActorRef<Object> connection) {
     long receivedNanos = System.nanoTime();
     // every frame counts against the rate, or a client could have the node answer garbage as fast as it sends it
@@ -308,7 +311,7 @@ public final class CourierSocket extends AllDirectives {
     }
   }
 
-  private void location(String tenantId, String courierId, JsonNode frame, AtomicInteger inFlight,
+  private void location(String tenantId, String courierId, JsonNode frame, ReportsInFlight inFlight,
       ActorRef<Object> connection, long receivedNanos) {
     Fix fix;
     try {
@@ -319,11 +322,14 @@ public final class CourierSocket extends AllDirectives {
       refuse(connection, "Invalid location", fieldErrors(e));
       return;
     }
-    if (inFlight.get() >= settings.maxInFlight()) {
-      overloadDropped.increment();
-      return;
+    switch (inFlight.tryStart(receivedNanos)) {
+      case REFUSED -> {
+        overloadDropped.increment();
+        return;
+      }
+      case STARTED_AFTER_LOSS -> lostReports.increment();
+      case STARTED -> { }
     }
-    inFlight.incrementAndGet();
     reports.increment();
     couriers.tell(tenantId, courierId, fix, receivedNanos, connection.unsafeUpcast());
   }

@@ -1,0 +1,52 @@
+package org.dispatchengine.http.ws;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.dispatchengine.http.ws.ReportsInFlight.Start.REFUSED;
+import static org.dispatchengine.http.ws.ReportsInFlight.Start.STARTED;
+import static org.dispatchengine.http.ws.ReportsInFlight.Start.STARTED_AFTER_LOSS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ReportsInFlightTest {
+  private static final long SECOND = 1_000_000_000L;
+  private final ReportsInFlight inFlight = new ReportsInFlight(2, Duration.ofSeconds(10));
+
+  @Test
+  void aFullConnectionRefusesUntilAnAnswerComes() {
+    assertEquals(STARTED, inFlight.tryStart(0));
+    assertEquals(STARTED, inFlight.tryStart(SECOND));
+    assertEquals(REFUSED, inFlight.tryStart(2 * SECOND));
+    inFlight.answered(3 * SECOND);
+    assertEquals(STARTED, inFlight.tryStart(3 * SECOND));
+    assertEquals(REFUSED, inFlight.tryStart(4 * SECOND));
+  }
+
+  @Test
+  void reportsUnansweredForTheLossTimeoutAreGivenUp() {
+    inFlight.tryStart(0);
+    inFlight.tryStart(SECOND);
+    // measured from the first report sent while none was outstanding
+    assertEquals(REFUSED, inFlight.tryStart(10 * SECOND - 1));
+    assertEquals(STARTED_AFTER_LOSS, inFlight.tryStart(10 * SECOND));
+    // the count started over with the report just sent
+    assertEquals(STARTED, inFlight.tryStart(10 * SECOND + 1));
+    assertEquals(REFUSED, inFlight.tryStart(10 * SECOND + 2));
+  }
+
+  @Test
+  void answersArrivingAfterTheLossNeverMakeRoomForMoreThanTheBound() {
+    inFlight.tryStart(0);
+    inFlight.tryStart(0);
+    inFlight.tryStart(10 * SECOND);
+    // the two given up answer late, and so does the one sent after them
+    inFlight.answered(11 * SECOND);
+    inFlight.answered(11 * SECOND);
+    inFlight.answered(11 * SECOND);
+    inFlight.answered(11 * SECOND);
+    assertEquals(STARTED, inFlight.tryStart(12 * SECOND));
+    assertEquals(STARTED, inFlight.tryStart(12 * SECOND));
+    assertEquals(REFUSED, inFlight.tryStart(12 * SECOND));
+  }
+}
