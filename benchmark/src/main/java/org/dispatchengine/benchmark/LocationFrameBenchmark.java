@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +35,14 @@ import java.util.concurrent.TimeUnit;
 public class LocationFrameBenchmark {
   private final ObjectMapper mapper = new ObjectMapper();
   private final Clock clock = Clock.systemUTC();
-  private String frame;
+  /** As the courier socket parses it: the frame's UTF-8 bytes. */
+  private byte[] frame;
   private Fix trusted;
 
   @Setup
   public void setUp() {
-    frame = "{\"type\":\"location\",\"lat\":52.520008,\"lon\":13.404954,\"accuracy\":6.5,\"speed\":4.2,"
-        + "\"heading\":87.0,\"at\":\"" + Instant.now() + "\"}";
+    frame = ("{\"type\":\"location\",\"lat\":52.520008,\"lon\":13.404954,\"accuracy\":6.5,\"speed\":4.2,"
+        + "\"heading\":87.0,\"at\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
     trusted = new Fix(52.52, 13.4049, 5.0, 4.0, 90.0, Instant.now().minusSeconds(2));
   }
 

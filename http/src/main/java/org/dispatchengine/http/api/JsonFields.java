@@ -162,6 +162,31 @@ public final class JsonFields {
     return required(field, optionalDecimal(field, min, max));
   }
 
+  /**
+   * A number taken as a double, for measurements (coordinates, speeds) where a double is what the domain keeps: unlike
+   * {@link #optionalDecimal} it costs no {@code BigDecimal}, which matters on the location path.
+   */
+  public Optional<Double> optionalDouble(String field, double min, double max) {
+    JsonNode node = value(field);
+    if (node == null) {
+      return Optional.empty();
+    }
+    double value = node.doubleValue();
+    if (!node.isNumber() || !(value >= min && value <= max)) {
+      error(field, "must be a number from " + plain(min) + " to " + plain(max));
+      return Optional.empty();
+    }
+    return Optional.of(value);
+  }
+
+  public Double requiredDouble(String field, double min, double max) {
+    return required(field, optionalDouble(field, min, max));
+  }
+
+  private static String plain(double bound) {
+    return BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
+  }
+
   public Optional<Boolean> optionalBoolean(String field) {
     JsonNode node = value(field);
     if (node == null) {
@@ -262,9 +287,9 @@ public final class JsonFields {
   }
 
   private LatLon position(JsonFields fields) {
-    BigDecimal lat = fields.requiredDecimal("lat", BigDecimal.valueOf(-90), BigDecimal.valueOf(90));
-    BigDecimal lon = fields.requiredDecimal("lon", BigDecimal.valueOf(-180), BigDecimal.valueOf(180));
-    return lat == null || lon == null ? null : new LatLon(lat.doubleValue(), lon.doubleValue());
+    Double lat = fields.requiredDouble("lat", -90, 90);
+    Double lon = fields.requiredDouble("lon", -180, 180);
+    return lat == null || lon == null ? null : new LatLon(lat, lon);
   }
 
   // ---- errors

@@ -4,7 +4,6 @@ import org.dispatchengine.engine.courier.Fix;
 import org.dispatchengine.engine.geo.LatLon;
 import org.dispatchengine.http.api.JsonFields;
 
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,20 +23,15 @@ public final class LocationInput {
 
   /** The fix, or null with the problems recorded in {@code fields}; {@code at} defaults to now. */
   public static Fix read(JsonFields fields, Clock clock) {
-    BigDecimal lat = fields.requiredDecimal("lat", BigDecimal.valueOf(-90), BigDecimal.valueOf(90));
-    BigDecimal lon = fields.requiredDecimal("lon", BigDecimal.valueOf(-180), BigDecimal.valueOf(180));
-    Double accuracy = decimal(fields, "accuracy", 100_000);
-    Double speed = decimal(fields, "speed", 200);
-    Double heading = decimal(fields, "heading", 360);
+    Double lat = fields.requiredDouble("lat", -90, 90);
+    Double lon = fields.requiredDouble("lon", -180, 180);
+    Double accuracy = fields.optionalDouble("accuracy", 0, 100_000).orElse(null);
+    Double speed = fields.optionalDouble("speed", 0, 200).orElse(null);
+    Double heading = fields.optionalDouble("heading", 0, 360).orElse(null);
     Instant at = fields.optionalText("at", 40).map(text -> instant(fields, text, clock)).orElse(clock.instant());
     return lat == null || lon == null || at == null
         ? null
-        : new Fix(lat.doubleValue(), lon.doubleValue(), accuracy, speed, heading, at);
-  }
-
-  private static Double decimal(JsonFields fields, String field, double max) {
-    return fields.optionalDecimal(field, BigDecimal.ZERO, BigDecimal.valueOf(max)).map(BigDecimal::doubleValue)
-        .orElse(null);
+        : new Fix(lat, lon, accuracy, speed, heading, at);
   }
 
   private static Instant instant(JsonFields fields, String text, Clock clock) {

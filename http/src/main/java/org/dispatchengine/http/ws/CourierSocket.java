@@ -44,6 +44,7 @@ import org.dispatchengine.http.auth.Authenticator;
 import org.dispatchengine.http.auth.Principal;
 import org.dispatchengine.http.routes.LocationInput;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -178,7 +179,7 @@ public final class CourierSocket extends AllDirectives {
     TokenBucket limiter = new TokenBucket(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2);
     Sink<Message, NotUsed> inbound = Flow.<Message>create()
         .idleTimeout(settings.idleTimeout())
-        .mapAsync(1, this::text)
+        .mapAsync(1, this::utf8)
         .watchTermination((mat, done) -> {
           done.whenComplete((ok, failure) -> connection.tell(new InboundEnded(Optional.ofNullable(failure)
               .map(this::closingFrame))));
@@ -239,36 +240,37 @@ public final class CourierSocket extends AllDirectives {
   private enum Reannounce implements NoSerializationVerificationNeeded { FIRST, SECOND }
 
   /**
-   * The JSON of a frame: a text frame, or a binary frame holding the same JSON in UTF-8 (which spares the node Pekko
-   * HTTP's character-by-character decoding of text frames, its largest cost per location frame); too large fails the
-   * stream.
+   * The JSON of a frame as UTF-8: a text frame, or a binary frame holding the same JSON in UTF-8 (which spares the node
+   * Pekko HTTP's character-by-character decoding of text frames, its largest cost per location frame, and this method
+   * its encoding); too large fails the stream.
    */
-  private CompletionStage<String> text(Message message) {
+  private CompletionStage<byte[]> utf8(Message message) {
     int max = settings.maxFrameBytes();
     if (message.isText()) {
       TextMessage text = message.asTextMessage();
       if (text.isStrict()) {
-        String strict = text.getStrictText();
-        return strict.getBytes(StandardCharsets.UTF_8).length > max
+        byte[] strict = text.getStrictText().getBytes(StandardCharsets.UTF_8);
+        return strict.length > max
             ? CompletableFuture.failedFuture(new StreamLimitReachedException(max))
             : CompletableFuture.completedFuture(strict);
       }
       return text.getStreamedText()
-          .limitWeighted(max, part -> (long) part.getBytes(StandardCharsets.UTF_8).length)
-          .runFold(new StringBuilder(), StringBuilder::append, system)
-          .thenApply(StringBuilder::toString);
+          .map(part -> ByteString.fromString(part, StandardCharsets.UTF_8))
+          .limitWeighted(max, bytes -> (long) bytes.size())
+          .runFold(ByteString.emptyByteString(), ByteString::concat, system)
+          .thenApply(ByteString::toArray);
     }
     BinaryMessage binary = message.asBinaryMessage();
     if (binary.isStrict()) {
       ByteString bytes = binary.getStrictData();
       return bytes.size() > max
           ? CompletableFuture.failedFuture(new StreamLimitReachedException(max))
-          : CompletableFuture.completedFuture(bytes.utf8String());
+          : CompletableFuture.completedFuture(bytes.toArray());
     }
     return binary.getStreamedData()
         .limitWeighted(max, bytes -> (long) bytes.size())
         .runFold(ByteString.emptyByteString(), ByteString::concat, system)
-        .thenApply(ByteString::utf8String);
+        .thenApply(ByteString::toArray);
   }
 
   private String closingFrame(Throwable failure) {
@@ -285,7 +287,7 @@ public final class CourierSocket extends AllDirectives {
     return json.text(new Sockets.ErrorFrame("Closing", "the connection failed"));
   }
 
-  private void handle(String tenantId, String courierId, String text, TokenBucket limiter, ReportsInFlight inFlight,
+  private void handle(String tenantId, String courierId, byte[] utf8, TokenBucket limiter, ReportsInFlight inFlight,
       ActorRef<Object> connection) {
     long receivedNanos = System.nanoTime();
     // every frame counts against the rate, or a client could have the node answer garbage as fast as it sends it
@@ -295,9 +297,11 @@ public final class CourierSocket extends AllDirectives {
     }
     JsonNode frame;
     try {
-      frame = json.mapper().readTree(text);
-    } catch (JsonProcessingException e) {
-      refuse(connection, "Malformed JSON", e.getOriginalMessage());
+      frame = json.mapper().readTree(utf8);
+    } catch (IOException e) {
+      // the input is in memory: only malformed JSON (or UTF-8) fails
+      refuse(connection, "Malformed JSON",
+          e instanceof JsonProcessingException malformed ? malformed.getOriginalMessage() : e.getMessage());
       return;
     }
     if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {

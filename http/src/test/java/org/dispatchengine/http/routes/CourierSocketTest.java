@@ -86,7 +86,10 @@ class CourierSocketTest extends FlowSupport {
     kim.send("{\"type\":\"location\",\"lat\":95,\"lon\":13.41}");
     JsonNode invalid = json(kim.next());
     assertEquals("Invalid location", invalid.get("title").asText());
-    assertTrue(invalid.get("detail").asText().startsWith("lat "), invalid.toString());
+    assertEquals("lat must be a number from -90 to 90", invalid.get("detail").asText());
+    kim.send("{\"type\":\"location\",\"lat\":52.5,\"lon\":13.41,\"speed\":\"fast\",\"heading\":360.5}");
+    assertEquals("speed must be a number from 0 to 200; heading must be a number from 0 to 360",
+        json(kim.next()).get("detail").asText());
     kim.send("[1,2]");
     assertEquals("Invalid frame", json(kim.next()).get("title").asText());
 
