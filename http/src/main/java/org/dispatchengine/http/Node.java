@@ -18,9 +18,9 @@ import org.dispatchengine.engine.ClusterLinks;
 import org.dispatchengine.engine.ShardedReminders;
 import org.dispatchengine.engine.dispatch.ClusterDispatcherLinks;
 import org.dispatchengine.engine.dispatch.Dispatcher;
-import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierService;
+import org.dispatchengine.engine.courier.TrackBudget;
 import org.dispatchengine.engine.courier.CourierViews;
 import org.dispatchengine.engine.courier.LocationRules;
 import org.dispatchengine.engine.live.ClusterLiveUpdates;
@@ -159,7 +159,8 @@ public final class Node {
       ClusterLinks links = new ClusterLinks(system);
       Order.init(system, new Order.Links(live, links, links, new ShardedReminders<>(system, Order.ENTITY_KEY)));
       Courier.init(system, locationSettings(full),
-          samplesBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second")),
+          new TrackBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second"),
+              full.getInt("dispatch.engine.couriers.max-samples-writing")),
           new Courier.Links(live, links, links, new ShardedReminders<>(system, Courier.ENTITY_KEY),
               metrics.courierPublishTimer()));
       CourierService couriers = new CourierService(system, settings.askTimeout());
@@ -222,14 +223,6 @@ public final class Node {
       system.terminate();
       throw e;
     }
-  }
-
-  /**
-   * Track samples are best-effort: without a node-wide budget, a fleet reconnecting at once (after a deploy) would
-   * write every courier's first sample in the same second and time the journal out for everyone.
-   */
-  private static TokenBucket samplesBudget(double perSecond) {
-    return new TokenBucket(perSecond, perSecond);
   }
 
   private static LocationRules.Settings locationSettings(Config config) {

@@ -23,7 +23,6 @@ import org.dispatchengine.engine.EventTags;
 import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.Rejection;
 import org.dispatchengine.engine.Reminders;
-import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.dispatch.DispatcherLink;
 import org.dispatchengine.engine.dispatch.OfferReply;
 import org.dispatchengine.engine.geo.Place;
@@ -174,12 +173,12 @@ public final class Courier
   public record Links(LiveUpdates live, OrderLink orders, DispatcherLink dispatcher, Reminders<Command> reminders,
       PublishTimer timer) {}
 
-  public static void init(ActorSystem<?> system, LocationRules.Settings settings, TokenBucket samples, Links links) {
+  public static void init(ActorSystem<?> system, LocationRules.Settings settings, TrackBudget samples, Links links) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
         ctx -> create(ctx.getEntityId(), settings, samples, links, Clock.systemUTC())));
   }
 
-  public static Behavior<Command> create(String entityId, LocationRules.Settings settings, TokenBucket samples,
+  public static Behavior<Command> create(String entityId, LocationRules.Settings settings, TrackBudget samples,
       Links links, Clock clock) {
     return new Courier(entityId, settings, samples, links, clock);
   }
@@ -190,7 +189,7 @@ public final class Courier
   private final String tenantId;
   private final String courierId;
   private final LocationRules.Settings settings;
-  private final TokenBucket samples;
+  private final TrackBudget samples;
   private final LiveUpdates live;
   private final OrderLink orders;
   private final DispatcherLink dispatcher;
@@ -205,7 +204,7 @@ public final class Courier
   private long staleDropped;
   private long suspectFlagged;
 
-  private Courier(String entityId, LocationRules.Settings settings, TokenBucket samples, Links links, Clock clock) {
+  private Courier(String entityId, LocationRules.Settings settings, TrackBudget samples, Links links, Clock clock) {
     // a journal that fails a write (overloaded, restarting) restarts the courier after a pause instead of stopping it
     super(PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -388,7 +387,9 @@ public final class Courier
     }
 
     List<Event> events = new ArrayList<>();
-    if (LocationRules.shouldSample(courier.lastSample(), fix, settings) && samples.tryTake(System.nanoTime())) {
+    boolean sampled = LocationRules.shouldSample(courier.lastSample(), fix, settings)
+        && samples.tryStart(System.nanoTime());
+    if (sampled) {
       events.add(new TrackSampled(tenantId, courierId, fix));
     }
     for (ActiveOrder order : courier.activeOrders()) {
@@ -404,11 +405,16 @@ public final class Courier
     if (events.isEmpty()) {
       return replyIfAsked(cmd.replyTo(), StatusReply.success(LocationOutcome.ACCEPTED));
     }
-    var persisted = Effect().persist(events).thenRun(s -> events.forEach(event -> {
-      if (event instanceof ArrivedAt arrived) {
-        orders.arrived(tenantId, arrived.orderId(), arrived.stop(), courierId, arrived.at());
+    var persisted = Effect().persist(events).thenRun(s -> {
+      if (sampled) {
+        samples.written(System.nanoTime());
       }
-    }));
+      events.forEach(event -> {
+        if (event instanceof ArrivedAt arrived) {
+          orders.arrived(tenantId, arrived.orderId(), arrived.stop(), courierId, arrived.at());
+        }
+      });
+    });
     return cmd.replyTo() == null
         ? persisted.thenNoReply()
         : persisted.thenReply(cmd.replyTo(), s -> StatusReply.success(LocationOutcome.ACCEPTED));

@@ -2,7 +2,6 @@ package org.dispatchengine.engine.courier;
 
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 import org.dispatchengine.engine.testing.EntityTestKit;
@@ -42,7 +41,7 @@ class CourierOfferTest {
   void onlineCourierWithRoomForOne() {
     LiveUpdates live = (topic, message) -> published.add(message);
     courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k1", SETTINGS,
-        new TokenBucket(1000, 1000), new Courier.Links(live, wire, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
+        new TrackBudget(1000, 1000), new Courier.Links(live, wire, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
         clock));
     courier.<StatusReply<Courier.CourierStatus>>runCommand(
         r -> new Courier.Define(new CourierProfile("Kim", Vehicle.BIKE, 1), r));

@@ -2,7 +2,6 @@ package org.dispatchengine.engine.courier;
 
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 import org.dispatchengine.engine.testing.EntityTestKit;
@@ -41,7 +40,7 @@ class CourierTest {
   void newCourier() {
     LiveUpdates live = (topic, message) -> published.add(new Published(topic, message));
     courier = EventSourcedBehaviorTestKit.create(KIT.system(),
-        Courier.create("acme:k1", SETTINGS, new TokenBucket(1000, 1000),
+        Courier.create("acme:k1", SETTINGS, new TrackBudget(1000, 1000),
             new Courier.Links(live, wire, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
             Clock.fixed(NOW, ZoneOffset.UTC)));
   }
@@ -104,7 +103,7 @@ class CourierTest {
 
   @Test
   void aDueSampleIsSkippedWhileTheNodesBudgetIsSpent() {
-    courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k2", SETTINGS, new TokenBucket(0.001, 1),
+    courier = EventSourcedBehaviorTestKit.create(KIT.system(), Courier.create("acme:k2", SETTINGS, new TrackBudget(0.001, 1),
         new Courier.Links((topic, message) -> { }, wire, wire, wire.courierReminders(), Courier.PublishTimer.NONE),
         Clock.fixed(NOW, ZoneOffset.UTC)));
     define();

@@ -27,6 +27,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.dispatchengine.engine.Role;
+import org.dispatchengine.engine.InFlightBound;
 import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.Rejection;
 import org.dispatchengine.engine.courier.CourierNotice;
@@ -170,7 +171,7 @@ public final class CourierSocket extends AllDirectives {
     String connectionId = UUID.randomUUID().toString();
     Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound =
         Sockets.outbound(system, settings.outboundBuffer());
-    ReportsInFlight inFlight = new ReportsInFlight(settings.maxInFlight(), settings.lostAfter());
+    InFlightBound inFlight = new InFlightBound(settings.maxInFlight(), settings.lostAfter());
     ActorRef<Object> connection = system.systemActorOf(
         connectionBehavior(tenantId, courierId, connectionId, outbound.first(), inFlight),
         "courier-socket-" + connectionId, Props.empty());
@@ -191,7 +192,7 @@ public final class CourierSocket extends AllDirectives {
   }
 
   private Behavior<Object> connectionBehavior(String tenantId, String courierId, String connectionId,
-      ActorRef<Sockets.Out> out, ReportsInFlight inFlight) {
+      ActorRef<Sockets.Out> out, InFlightBound inFlight) {
     String topic = LiveUpdates.courierTopic(tenantId, courierId);
     SocketOpened self = new SocketOpened(connectionId, clock.instant());
     return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
@@ -217,7 +218,7 @@ public final class CourierSocket extends AllDirectives {
             return Behaviors.stopped();
           })
           .onMessage(StatusReply.class, handled -> {
-            inFlight.answered(System.nanoTime());
+            inFlight.finished(System.nanoTime());
             return Behaviors.same();
           })
           .onMessage(CourierNotice.class, notice -> {
@@ -287,7 +288,7 @@ public final class CourierSocket extends AllDirectives {
     return json.text(new Sockets.ErrorFrame("Closing", "the connection failed"));
   }
 
-  private void handle(String tenantId, String courierId, byte[] utf8, TokenBucket limiter, ReportsInFlight inFlight,
+  private void handle(String tenantId, String courierId, byte[] utf8, TokenBucket limiter, InFlightBound inFlight,
       ActorRef<Object> connection) {
     long receivedNanos = System.nanoTime();
     // every frame counts against the rate, or a client could have the node answer garbage as fast as it sends it
@@ -315,7 +316,7 @@ public final class CourierSocket extends AllDirectives {
     }
   }
 
-  private void location(String tenantId, String courierId, JsonNode frame, ReportsInFlight inFlight,
+  private void location(String tenantId, String courierId, JsonNode frame, InFlightBound inFlight,
       ActorRef<Object> connection, long receivedNanos) {
     Fix fix;
     try {

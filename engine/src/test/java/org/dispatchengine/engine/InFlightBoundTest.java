@@ -1,24 +1,24 @@
-package org.dispatchengine.http.ws;
+package org.dispatchengine.engine;
 
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static org.dispatchengine.http.ws.ReportsInFlight.Start.REFUSED;
-import static org.dispatchengine.http.ws.ReportsInFlight.Start.STARTED;
-import static org.dispatchengine.http.ws.ReportsInFlight.Start.STARTED_AFTER_LOSS;
+import static org.dispatchengine.engine.InFlightBound.Start.REFUSED;
+import static org.dispatchengine.engine.InFlightBound.Start.STARTED;
+import static org.dispatchengine.engine.InFlightBound.Start.STARTED_AFTER_LOSS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class ReportsInFlightTest {
+class InFlightBoundTest {
   private static final long SECOND = 1_000_000_000L;
-  private final ReportsInFlight inFlight = new ReportsInFlight(2, Duration.ofSeconds(10));
+  private final InFlightBound inFlight = new InFlightBound(2, Duration.ofSeconds(10));
 
   @Test
   void aFullConnectionRefusesUntilAnAnswerComes() {
     assertEquals(STARTED, inFlight.tryStart(0));
     assertEquals(STARTED, inFlight.tryStart(SECOND));
     assertEquals(REFUSED, inFlight.tryStart(2 * SECOND));
-    inFlight.answered(3 * SECOND);
+    inFlight.finished(3 * SECOND);
     assertEquals(STARTED, inFlight.tryStart(3 * SECOND));
     assertEquals(REFUSED, inFlight.tryStart(4 * SECOND));
   }
@@ -41,10 +41,10 @@ class ReportsInFlightTest {
     inFlight.tryStart(0);
     inFlight.tryStart(10 * SECOND);
     // the two given up answer late, and so does the one sent after them
-    inFlight.answered(11 * SECOND);
-    inFlight.answered(11 * SECOND);
-    inFlight.answered(11 * SECOND);
-    inFlight.answered(11 * SECOND);
+    inFlight.finished(11 * SECOND);
+    inFlight.finished(11 * SECOND);
+    inFlight.finished(11 * SECOND);
+    inFlight.finished(11 * SECOND);
     assertEquals(STARTED, inFlight.tryStart(12 * SECOND));
     assertEquals(STARTED, inFlight.tryStart(12 * SECOND));
     assertEquals(REFUSED, inFlight.tryStart(12 * SECOND));
