@@ -20,9 +20,9 @@ import org.dispatchengine.engine.dispatch.ClusterDispatcherLinks;
 import org.dispatchengine.engine.dispatch.Dispatcher;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierService;
-import org.dispatchengine.engine.courier.TrackBudget;
 import org.dispatchengine.engine.courier.CourierViews;
 import org.dispatchengine.engine.courier.LocationRules;
+import org.dispatchengine.engine.courier.TrackBudget;
 import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.order.KeyClaim;
 import org.dispatchengine.engine.order.Order;
@@ -237,8 +237,7 @@ public final class Node {
         .map(String::trim).filter(origin -> !origin.isEmpty()).toList();
     return new CourierSocket.Settings((int) c.getBytes("max-frame-size").longValue(),
         c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"), c.getDuration("lost-report-timeout"),
-        c.getDuration("idle-timeout"),
-        c.getInt("outbound-buffer"), new Origins(origins));
+        c.getDuration("idle-timeout"), c.getInt("outbound-buffer"), new Origins(origins));
   }
 
   /**

@@ -246,32 +246,28 @@ public final class CourierSocket extends AllDirectives {
    * its encoding); too large fails the stream.
    */
   private CompletionStage<byte[]> utf8(Message message) {
-    int max = settings.maxFrameBytes();
     if (message.isText()) {
       TextMessage text = message.asTextMessage();
-      if (text.isStrict()) {
-        byte[] strict = text.getStrictText().getBytes(StandardCharsets.UTF_8);
-        return strict.length > max
-            ? CompletableFuture.failedFuture(new StreamLimitReachedException(max))
-            : CompletableFuture.completedFuture(strict);
-      }
-      return text.getStreamedText()
-          .map(part -> ByteString.fromString(part, StandardCharsets.UTF_8))
-          .limitWeighted(max, bytes -> (long) bytes.size())
-          .runFold(ByteString.emptyByteString(), ByteString::concat, system)
-          .thenApply(ByteString::toArray);
+      return text.isStrict()
+          ? whole(ByteString.fromString(text.getStrictText(), StandardCharsets.UTF_8))
+          : whole(text.getStreamedText().map(part -> ByteString.fromString(part, StandardCharsets.UTF_8)));
     }
     BinaryMessage binary = message.asBinaryMessage();
-    if (binary.isStrict()) {
-      ByteString bytes = binary.getStrictData();
-      return bytes.size() > max
-          ? CompletableFuture.failedFuture(new StreamLimitReachedException(max))
-          : CompletableFuture.completedFuture(bytes.toArray());
-    }
-    return binary.getStreamedData()
-        .limitWeighted(max, bytes -> (long) bytes.size())
+    return binary.isStrict() ? whole(binary.getStrictData()) : whole(binary.getStreamedData());
+  }
+
+  // the bytes are only parsed, never changed: they need not be copied out of the ByteString (toArrayUnsafe)
+  private CompletionStage<byte[]> whole(ByteString strict) {
+    return strict.size() > settings.maxFrameBytes()
+        ? CompletableFuture.failedFuture(new StreamLimitReachedException(settings.maxFrameBytes()))
+        : CompletableFuture.completedFuture(strict.toArrayUnsafe());
+  }
+
+  private CompletionStage<byte[]> whole(Source<ByteString, ?> streamed) {
+    return streamed
+        .limitWeighted(settings.maxFrameBytes(), bytes -> (long) bytes.size())
         .runFold(ByteString.emptyByteString(), ByteString::concat, system)
-        .thenApply(ByteString::toArray);
+        .thenApply(ByteString::toArrayUnsafe);
   }
 
   private String closingFrame(Throwable failure) {

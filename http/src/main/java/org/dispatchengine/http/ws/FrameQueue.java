@@ -24,19 +24,19 @@ final class FrameQueue {
     this.maxLiveChanges = maxLiveChanges;
   }
 
-  /** False when the reader is too far behind to keep every change. */
-  boolean offerChange(String frame) {
-    if (liveChanges >= maxLiveChanges) {
+  /**
+   * Keeps a change until the reader takes it: a {@code live} one, or one read back from the journal for a resume,
+   * which is always kept and not counted. False when a live change finds the reader too far behind to keep every one.
+   */
+  boolean offerChange(String frame, boolean live) {
+    if (live && liveChanges >= maxLiveChanges) {
       return false;
     }
-    changes.add(new Change(frame, true));
-    liveChanges++;
+    changes.add(new Change(frame, live));
+    if (live) {
+      liveChanges++;
+    }
     return true;
-  }
-
-  /** A change read back from the journal: waits in order with the others, not counted against the limit. */
-  void offerReplayed(String frame) {
-    changes.add(new Change(frame, false));
   }
 
   /** Replaces any position of {@code key} still waiting. */

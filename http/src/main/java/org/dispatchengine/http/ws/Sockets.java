@@ -102,25 +102,22 @@ final class Sockets {
      * too-slow notice and disconnected, to resume. Ignored once closing.
      */
     void change(String frame) {
-      if (closing) {
-        return;
-      }
-      if (ready) {
-        send(frame);
-      } else if (!waiting.offerChange(frame)) {
-        closeWith(tooSlow);
-      }
+      offerChange(frame, true);
     }
 
-    /** A change read back from the journal for a resume: always kept (see {@link FrameQueue#offerReplayed}). */
+    /** A change read back from the journal for a resume: always kept (see {@link FrameQueue#offerChange}). */
     void replayed(String frame) {
+      offerChange(frame, false);
+    }
+
+    private void offerChange(String frame, boolean live) {
       if (closing) {
         return;
       }
       if (ready) {
         send(frame);
-      } else {
-        waiting.offerReplayed(frame);
+      } else if (!waiting.offerChange(frame, live)) {
+        closeWith(tooSlow);
       }
     }
 

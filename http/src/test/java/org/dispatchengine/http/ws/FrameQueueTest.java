@@ -23,8 +23,8 @@ class FrameQueueTest {
   void changesKeepTheirOrderAndGoBeforePositions() {
     FrameQueue queue = new FrameQueue(10);
     queue.offerPosition("k1", "pos k1 a");
-    queue.offerChange("status 2");
-    queue.offerChange("status 3");
+    queue.offerChange("status 2", true);
+    queue.offerChange("status 3", true);
     assertEquals(List.of("status 2", "status 3", "pos k1 a"), drain(queue));
   }
 
@@ -42,9 +42,9 @@ class FrameQueueTest {
   @Test
   void tooManyWaitingChangesMeanTheReaderIsTooSlow() {
     FrameQueue queue = new FrameQueue(2);
-    assertTrue(queue.offerChange("a"));
-    assertTrue(queue.offerChange("b"));
-    assertFalse(queue.offerChange("c"), "changes are never dropped silently");
+    assertTrue(queue.offerChange("a", true));
+    assertTrue(queue.offerChange("b", true));
+    assertFalse(queue.offerChange("c", true), "changes are never dropped silently");
     assertEquals(List.of("a", "b"), drain(queue));
   }
 
@@ -52,13 +52,13 @@ class FrameQueueTest {
   void changesReadBackForAResumeAreKeptWithoutCountingAgainstTheLimit() {
     FrameQueue queue = new FrameQueue(2);
     for (int i = 0; i < 5; i++) {
-      queue.offerReplayed("replayed " + i);
+      queue.offerChange("replayed " + i, false);
     }
-    assertTrue(queue.offerChange("live a"));
-    assertTrue(queue.offerChange("live b"));
-    assertFalse(queue.offerChange("live c"), "the limit still holds for live changes");
+    assertTrue(queue.offerChange("live a", true));
+    assertTrue(queue.offerChange("live b", true));
+    assertFalse(queue.offerChange("live c", true), "the limit still holds for live changes");
     assertEquals(List.of("replayed 0", "replayed 1", "replayed 2", "replayed 3", "replayed 4", "live a", "live b"),
         drain(queue));
-    assertTrue(queue.offerChange("live d"), "taken changes make room again");
+    assertTrue(queue.offerChange("live d", true), "taken changes make room again");
   }
 }
