@@ -30,8 +30,11 @@ public final class InFlightBound {
 
   /** Counts one more request under way, if the bound allows it at {@code nowNanos} ({@code System.nanoTime()}). */
   public Start tryStart(long nowNanos) {
-    if (count.get() < max) {
-      if (count.getAndIncrement() == 0) {
+    // one atomic step: many threads start at once on a node-wide bound, and a check before the increment would let
+    // them all through
+    int before = count.getAndUpdate(outstanding -> outstanding < max ? outstanding + 1 : outstanding);
+    if (before < max) {
+      if (before == 0) {
         progressNanos = nowNanos;
       }
       return Start.STARTED;

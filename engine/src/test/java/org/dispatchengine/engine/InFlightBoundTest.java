@@ -3,6 +3,10 @@ package org.dispatchengine.engine;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.dispatchengine.engine.InFlightBound.Start.REFUSED;
 import static org.dispatchengine.engine.InFlightBound.Start.STARTED;
@@ -48,5 +52,34 @@ class InFlightBoundTest {
     assertEquals(STARTED, inFlight.tryStart(12 * SECOND));
     assertEquals(STARTED, inFlight.tryStart(12 * SECOND));
     assertEquals(REFUSED, inFlight.tryStart(12 * SECOND));
+  }
+
+  @Test
+  void threadsStartingAtOnceNeverPassTheBound() throws Exception {
+    InFlightBound shared = new InFlightBound(100, Duration.ofHours(1));
+    AtomicInteger started = new AtomicInteger();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 10_000; i++) {
+          if (shared.tryStart(0) == STARTED) {
+            started.incrementAndGet();
+          }
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    go.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertEquals(100, started.get());
   }
 }
