@@ -28,7 +28,7 @@ public final class LocationInput {
     Double accuracy = fields.optionalDouble("accuracy", 0, 100_000).orElse(null);
     Double speed = fields.optionalDouble("speed", 0, 200).orElse(null);
     Double heading = fields.optionalDouble("heading", 0, 360).orElse(null);
-    Instant at = fields.optionalText("at", 40).map(text -> instant(fields, text, clock)).orElse(clock.instant());
+    Instant at = fields.optionalText("at", 40).map(text -> instant(fields, text, clock)).orElseGet(clock::instant);
     return lat == null || lon == null || at == null
         ? null
         : new Fix(lat, lon, accuracy, speed, heading, at);
