@@ -4,12 +4,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierOffer;
-import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.OrderLink;
 import org.dispatchengine.engine.courier.Stop;
-import org.dispatchengine.engine.dispatch.DispatchRequest;
 import org.dispatchengine.engine.dispatch.Dispatcher;
-import org.dispatchengine.engine.dispatch.DispatcherLink;
 import org.dispatchengine.engine.dispatch.OfferReply;
 import org.dispatchengine.engine.order.CourierLink;
 import org.dispatchengine.engine.order.Order;
@@ -20,7 +17,7 @@ import java.time.Instant;
  * Orders, couriers and dispatchers telling each other what happened, through sharding, wherever each lives. Every
  * message is idempotent on arrival, so a duplicate is harmless; a lost one is repeated by the sender's reminders.
  */
-public final class ClusterLinks implements OrderLink, CourierLink, DispatcherLink {
+public final class ClusterLinks implements OrderLink, CourierLink {
   private final ClusterSharding sharding;
 
   public ClusterLinks(ActorSystem<?> system) {
@@ -63,19 +60,9 @@ public final class ClusterLinks implements OrderLink, CourierLink, DispatcherLin
     courier(tenantId, courierId, new Courier.RefuseOffer(offerId, reason));
   }
 
-  @Override
-  public void request(DispatchRequest request) {
-    sharding.entityRefFor(Dispatcher.ENTITY_KEY, request.tenantId()).tell(new Dispatcher.Request(request));
-  }
-
-  @Override
-  public void seen(CourierPosition position) {
-    sharding.entityRefFor(Dispatcher.ENTITY_KEY, position.tenantId()).tell(new Dispatcher.Seen(position));
-  }
-
-  @Override
-  public void withdraw(String tenantId, String orderId) {
-    sharding.entityRefFor(Dispatcher.ENTITY_KEY, tenantId).tell(new Dispatcher.Withdraw(orderId));
+  /** Tells a dispatcher, by its entity id (see {@link Dispatcher#entityId}), a command. */
+  public void dispatcher(String entityId, Dispatcher.Command command) {
+    sharding.entityRefFor(Dispatcher.ENTITY_KEY, entityId).tell(command);
   }
 
   /** Tells an order a command that needs no answer. */

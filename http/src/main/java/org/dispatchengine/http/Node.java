@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.dispatchengine.engine.ClusterLinks;
 import org.dispatchengine.engine.ShardedReminders;
 import org.dispatchengine.engine.dispatch.ClusterDispatcherLinks;
+import org.dispatchengine.engine.dispatch.RegionRouter;
 import org.dispatchengine.engine.dispatch.Dispatcher;
 import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierService;
@@ -157,11 +158,13 @@ public final class Node {
       Metrics metrics = new Metrics(system, directory);
       ClusterLiveUpdates live = new ClusterLiveUpdates(system);
       ClusterLinks links = new ClusterLinks(system);
-      Order.init(system, new Order.Links(live, links, links, new ShardedReminders<>(system, Order.ENTITY_KEY)));
+      RegionRouter dispatchers = new RegionRouter(zones, links::dispatcher);
+      Order.init(system, new Order.Links(live, links, dispatchers,
+          new ShardedReminders<>(system, Order.ENTITY_KEY)));
       Courier.init(system, locationSettings(full),
           new TrackBudget(full.getDouble("dispatch.engine.couriers.max-samples-per-second"),
               full.getInt("dispatch.engine.couriers.max-samples-writing")),
-          new Courier.Links(live, links, links, new ShardedReminders<>(system, Courier.ENTITY_KEY),
+          new Courier.Links(live, links, dispatchers, new ShardedReminders<>(system, Courier.ENTITY_KEY),
               metrics.courierPublishTimer()));
       CourierService couriers = new CourierService(system, settings.askTimeout());
       CourierViews courierViews = new CourierViews();

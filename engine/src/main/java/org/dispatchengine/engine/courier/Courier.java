@@ -203,6 +203,9 @@ public final class Courier
   private Instant lastTenantPublish;
   private long staleDropped;
   private long suspectFlagged;
+  // the dispatch region last told of this courier (null: none since this incarnation started), so that a courier
+  // moving to another region is taken out of the old one's index
+  private String dispatchRegion;
 
   private Courier(String entityId, LocationRules.Settings settings, TrackBudget samples, Links links, Clock clock) {
     // a journal that fails a write (overloaded, restarting) restarts the courier after a pause instead of stopping it
@@ -428,7 +431,7 @@ public final class Courier
     CourierPosition position = CourierPosition.of(courier, fix, reportReceivedAt);
     // an unavailable courier was announced as such by the event that made it so; its moves do not matter to dispatch
     if (courier.available()) {
-      dispatcher.seen(position);
+      tellDispatcher(position);
     }
     for (ActiveOrder order : courier.activeOrders()) {
       live.publish(LiveUpdates.orderTopic(tenantId, order.orderId()), position);
@@ -602,9 +605,13 @@ public final class Courier
     return Effect().persist(events).thenRun(state -> {
       CourierRecord courier = state.courier();
       if (courier.online() || events.stream().anyMatch(e -> e instanceof ShiftEnded || e instanceof BlockChanged)) {
-        dispatcher.seen(CourierPosition.of(courier, trusted));
+        tellDispatcher(CourierPosition.of(courier, trusted));
       }
     });
+  }
+
+  private void tellDispatcher(CourierPosition position) {
+    dispatchRegion = dispatcher.seen(position, dispatchRegion);
   }
 
   private void notice(String type, String orderId, String reason, Instant at, CourierOffer offer) {

@@ -27,4 +27,9 @@ public record CourierPosition(String tenantId, String courierId, Fix fix, boolea
     return new CourierPosition(courier.tenantId(), courier.courierId(), fix, courier.available(), courier.load(),
         courier.profile().capacity(), courier.profile().vehicle(), courier.idleSince(), reportReceivedAt);
   }
+
+  /** The same courier, no longer to be offered anything. */
+  public CourierPosition unavailable() {
+    return new CourierPosition(tenantId, courierId, fix, false, load, capacity, vehicle, idleSince, reportReceivedAt);
+  }
 }

@@ -24,9 +24,9 @@ public final class ClusterDispatcherLinks implements Dispatcher.Links {
   }
 
   @Override
-  public List<CourierPosition> knownCouriers(String tenantId) {
+  public List<CourierPosition> knownCouriers(String tenantId, String region) {
     return couriers.online(tenantId).stream()
-        .filter(c -> c.lastSample() != null)
+        .filter(c -> c.lastSample() != null && zones.regionAt(tenantId, c.lastSample().point()).equals(region))
         .map(c -> CourierPosition.of(c, c.lastSample()))
         .toList();
   }

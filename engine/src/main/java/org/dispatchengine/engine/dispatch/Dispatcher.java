@@ -13,6 +13,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.dispatchengine.engine.CborSerializable;
+import org.dispatchengine.engine.Ids;
 import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.Vehicle;
 import org.dispatchengine.engine.geo.LatLon;
@@ -32,13 +33,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A tenant's dispatcher, entity id {@code tenantId}: matches orders that ask for a courier with the couriers that can
- * take one. It owns no durable fact, only soft state rebuilt by what arrives: a spatial index of available couriers
- * (started from this node's courier view, the last sampled positions, then kept by every courier's position and
- * availability, which couriers tell their dispatcher, starting it if need be) and the orders waiting for a decision (from the orders' requests,
- * which they repeat until they are served). It decides, and the order acts on
- * the decision; the order and the courier entities enforce every rule, so a decision made on stale soft state costs a
- * round, never an invariant.
+ * The dispatcher of a tenant's region, entity id {@code tenantId} for the tenant-wide one and {@code tenantId:region}
+ * for a region (see {@link RegionRouter}): matches orders that ask for a courier with the couriers that can take one.
+ * It owns no durable fact, only soft state rebuilt by what arrives: a spatial index of available couriers (started
+ * from this node's courier view, the last sampled positions, then kept by every courier's position and availability,
+ * which couriers tell their dispatcher, starting it if need be) and the orders waiting for a decision (from the orders'
+ * requests, which they repeat until they are served). It decides, and the order acts on the decision; the order and
+ * the courier entities enforce every rule, so a decision made on stale soft state costs a round, never an invariant.
  *
  * <p>{@code offer}, {@code broadcast} and {@code auto} requests are decided at once when a candidate exists, else
  * retried on every tick; {@code batch} requests are collected for the tenant's window and matched together, each
@@ -51,6 +52,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   static final int CANDIDATES = 10;
   static final Duration TICK = Duration.ofMillis(250);
   static final Duration HOLD_PROPOSED = Duration.ofSeconds(5);
+  /**
+   * A waiting order that has not asked again for this long no longer needs this dispatcher: it repeats its request at
+   * least every 30 s while it does, so this forgets orders whose withdrawal was lost with a node, or which now ask
+   * another region.
+   */
+  static final Duration FORGET_WAITING = Duration.ofSeconds(90);
   static final double CELL_METERS = 500;
 
   public sealed interface Command extends CborSerializable {}
@@ -71,8 +78,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
     void propose(String tenantId, String orderId, int round, Decision decision);
 
-    /** What this node knows of the tenant's couriers from their events: a start until live reports arrive. */
-    List<CourierPosition> knownCouriers(String tenantId);
+    /**
+     * What this node knows of the couriers in a region of the tenant ("" for the tenant-wide dispatcher) from their
+     * events: a start until live reports arrive.
+     */
+    List<CourierPosition> knownCouriers(String tenantId, String region);
   }
 
   /** An available courier as the index holds it. */
@@ -86,11 +96,21 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
-  public static Behavior<Command> create(String tenantId, Links links, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Dispatcher(ctx, timers, tenantId, links, clock)));
+  /** The entity id of a region's dispatcher; {@code region} "" is the tenant-wide one. */
+  public static String entityId(String tenantId, String region) {
+    return region.isEmpty() ? tenantId : Ids.entityId(tenantId, region);
+  }
+
+  public static Behavior<Command> create(String entityId, Links links, Clock clock) {
+    boolean regional = entityId.indexOf(Ids.TENANT_SEPARATOR) >= 0;
+    String tenantId = regional ? Ids.tenantOf(entityId) : entityId;
+    String region = regional ? Ids.localOf(entityId) : "";
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new Dispatcher(ctx, timers, tenantId, region, links, clock)));
   }
 
   private final String tenantId;
+  private final String region;
   private final Links links;
   private final Clock clock;
   private final TimerScheduler<Command> timers;
@@ -98,14 +118,15 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final Map<String, Instant> held = new HashMap<>();
   private final Map<String, Waiting> waiting = new LinkedHashMap<>();
 
-  private Dispatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, String tenantId, Links links,
-      Clock clock) {
+  private Dispatcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, String tenantId, String region,
+      Links links, Clock clock) {
     super(ctx);
     this.tenantId = tenantId;
+    this.region = region;
     this.links = links;
     this.clock = clock;
     this.timers = timers;
-    links.knownCouriers(tenantId).forEach(position -> onSeen(new Seen(position)));
+    links.knownCouriers(tenantId, region).forEach(position -> onSeen(new Seen(position)));
   }
 
   @Override
@@ -148,6 +169,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private Behavior<Command> onTick() {
     Instant now = clock.instant();
     held.values().removeIf(until -> !now.isBefore(until));
+    waiting.values().removeIf(w -> !now.isBefore(w.since().plus(FORGET_WAITING)));
     if (waiting.isEmpty()) {
       timers.cancel(Tick.INSTANCE);
       return this;
@@ -179,7 +201,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     DispatchSettings s = r.settings();
     int offered = s.mode() == DispatchMode.BROADCAST ? s.broadcastSize() : 1;
     List<String> chosen = candidates.stream().limit(offered).map(Candidate::courierId).toList();
-    propose(r, new Decision(s.mode(), s.version(), candidates, chosen, s.mode() == DispatchMode.AUTO));
+    propose(r, new Decision(s.mode(), s.version(), candidates, chosen, s.mode() == DispatchMode.AUTO, regionName()));
     return true;
   }
 
@@ -213,7 +235,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       }
       DispatchRequest r = batch.get(row);
       propose(r, new Decision(DispatchMode.BATCH, r.settings().version(), rows.get(row),
-          List.of(courierIds.get(assignment[row])), false));
+          List.of(courierIds.get(assignment[row])), false, regionName()));
       decided.add(r.orderId());
     }
     return decided;
@@ -238,6 +260,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         })
         .sorted(Comparator.comparingDouble(Candidate::score))
         .toList();
+  }
+
+  /** The region as decisions record it: null for the tenant-wide dispatcher. */
+  private String regionName() {
+    return region.isEmpty() ? null : region;
   }
 
   /** Whether a courier was proposed so recently that its own availability may not have caught up yet. */

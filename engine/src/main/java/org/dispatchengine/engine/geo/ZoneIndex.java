@@ -1,5 +1,6 @@
 package org.dispatchengine.engine.geo;
 
+import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Point;
@@ -10,6 +11,7 @@ import org.locationtech.jts.index.strtree.STRtree;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,10 +22,22 @@ import java.util.Optional;
 public final class ZoneIndex {
   public static final ZoneIndex EMPTY = of(List.of());
 
-  /** A zone ready to be indexed. */
-  public record IndexedZone(String zoneId, PreparedGeometry area, double size) {
-    public static IndexedZone of(String zoneId, Geometry area) {
-      return new IndexedZone(zoneId, PreparedGeometryFactory.prepare(area), area.getArea());
+  /**
+   * A zone ready to be indexed.
+   *
+   * @param region the dispatch region the zone belongs to, "" for none (the tenant-wide dispatcher)
+   */
+  public record IndexedZone(String zoneId, String region, PreparedGeometry area, double size) {
+    public IndexedZone {
+      Objects.requireNonNull(region);
+    }
+
+    public static IndexedZone of(String zoneId, String region, Geometry area) {
+      return new IndexedZone(zoneId, region, PreparedGeometryFactory.prepare(area), area.getArea());
+    }
+
+    public IndexedZone inRegion(String newRegion) {
+      return new IndexedZone(zoneId, newRegion, area, size);
     }
   }
 
@@ -31,9 +45,11 @@ public final class ZoneIndex {
       Comparator.comparingDouble(IndexedZone::size).thenComparing(IndexedZone::zoneId);
 
   private final STRtree tree;
+  private final boolean regional;
 
-  private ZoneIndex(STRtree tree) {
+  private ZoneIndex(STRtree tree, boolean regional) {
     this.tree = tree;
+    this.regional = regional;
   }
 
   public static ZoneIndex of(Collection<IndexedZone> zones) {
@@ -42,17 +58,43 @@ public final class ZoneIndex {
       tree.insert(zone.area().getGeometry().getEnvelopeInternal(), zone);
     }
     tree.build();
-    return new ZoneIndex(tree);
+    return new ZoneIndex(tree, zones.stream().anyMatch(zone -> !zone.region().isEmpty()));
   }
 
   /** The zone covering {@code position} (boundaries included), if any. */
   public Optional<String> zoneAt(LatLon position) {
-    Point point = ZoneAreas.GEOMETRY.createPoint(new org.locationtech.jts.geom.Coordinate(position.lon(), position.lat()));
+    return covering(point(position)).map(IndexedZone::zoneId);
+  }
+
+  /**
+   * The dispatch region of {@code position}: that of the zone covering it or, outside every zone, that of the zone
+   * whose bounding box is nearest (in degrees). "" when no zone has a region, without looking at any geometry.
+   */
+  public String regionAt(LatLon position) {
+    if (!regional) {
+      return "";
+    }
+    Point point = point(position);
+    return covering(point).or(() -> nearest(point)).map(IndexedZone::region).orElse("");
+  }
+
+  private Optional<IndexedZone> covering(Point point) {
     @SuppressWarnings("unchecked")
     List<IndexedZone> candidates = tree.query(new Envelope(point.getCoordinate()));
     return candidates.stream()
         .filter(zone -> zone.area().covers(point))
-        .min(MOST_SPECIFIC)
-        .map(IndexedZone::zoneId);
+        .min(MOST_SPECIFIC);
+  }
+
+  /** The zone whose bounding box is nearest: enough to tell one city's zones from another's, and cheap. */
+  private Optional<IndexedZone> nearest(Point point) {
+    Envelope at = point.getEnvelopeInternal();
+    Object found = tree.nearestNeighbour(at, at, (a, b) -> a.getBounds() instanceof Envelope e
+        && b.getBounds() instanceof Envelope f ? e.distance(f) : Double.MAX_VALUE);
+    return Optional.ofNullable((IndexedZone) found);
+  }
+
+  private static Point point(LatLon position) {
+    return ZoneAreas.GEOMETRY.createPoint(new Coordinate(position.lon(), position.lat()));
   }
 }

@@ -576,7 +576,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     } else if (event instanceof OfferDeclined && openBefore != null && after.offer() == null) {
       nextRound(after);
     } else if (event instanceof SentToManual) {
-      links.dispatcher().withdraw(tenantId, orderId);
+      links.dispatcher().withdraw(tenantId, order.zoneId(), orderId);
     }
   }
 
@@ -599,7 +599,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
       offer.unanswered().stream().filter(courierId -> !courierId.equals(winner))
           .forEach(courierId -> links.couriers().revokeOffer(tenantId, courierId, offer.offerId(), reason));
     }
-    links.dispatcher().withdraw(tenantId, orderId);
+    links.dispatcher().withdraw(tenantId, before.order().zoneId(), orderId);
   }
 
   private void publish(OrderRecord order, long seq, Event event) {

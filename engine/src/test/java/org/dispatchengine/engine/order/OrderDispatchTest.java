@@ -61,7 +61,7 @@ class OrderDispatchTest {
 
   private static Decision decision(DispatchMode mode, boolean assign, String... chosen) {
     return new Decision(mode, 3, List.of(new Candidate(chosen[0], 400, 95, 0, 1, 60, true, 83.0)), List.of(chosen),
-        assign);
+        assign, null);
   }
 
   private Order.CourierOffered propose(int round, Decision decision) {

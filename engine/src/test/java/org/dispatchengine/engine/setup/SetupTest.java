@@ -24,7 +24,7 @@ class SetupTest {
   private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
   private static final ZoneSpec CENTRE = new ZoneSpec("Centre",
       "{\"type\":\"Polygon\",\"coordinates\":[[[13,52],[14,52],[14,53],[13,53],[13,52]]]}",
-      new FeeRule(new BigDecimal("5.00"), new BigDecimal("1.20"), null));
+      new FeeRule(new BigDecimal("5.00"), new BigDecimal("1.20"), null), null);
   @RegisterExtension
   static final EntityTestKit KIT = new EntityTestKit();
 
@@ -47,7 +47,8 @@ class SetupTest {
 
     assertTrue(define(zone, CENTRE).hasNoEvents(), "the same spec again changes nothing");
 
-    ZoneSpec wider = new ZoneSpec("Centre", CENTRE.area(), new FeeRule(new BigDecimal("6.00"), BigDecimal.ONE, null));
+    ZoneSpec wider = new ZoneSpec("Centre", CENTRE.area(), new FeeRule(new BigDecimal("6.00"), BigDecimal.ONE, null),
+        null);
     var second = define(zone, wider);
     assertEquals(wider, second.reply().getValue().spec());
     assertEquals(2, second.reply().getValue().revision());

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,9 +17,14 @@ class ZonesTest {
   private final Zones zones = new Zones(1000);
 
   private static ZoneSpec box(String name, double minLon, double minLat, double maxLon, double maxLat) {
+    return box(name, null, minLon, minLat, maxLon, maxLat);
+  }
+
+  private static ZoneSpec box(String name, String region, double minLon, double minLat, double maxLon,
+      double maxLat) {
     return new ZoneSpec(name, "{\"type\":\"Polygon\",\"coordinates\":[[[" + minLon + "," + minLat + "],[" + maxLon
         + "," + minLat + "],[" + maxLon + "," + maxLat + "],[" + minLon + "," + maxLat + "],[" + minLon + "," + minLat
-        + "]]]}", FEE);
+        + "]]]}", FEE, region);
   }
 
   private Optional<String> zoneAt(String tenant, double lat, double lon) {
@@ -48,5 +54,34 @@ class ZonesTest {
     assertEquals(Optional.empty(), zoneAt("acme", 0.5, 0.5));
     assertEquals(Optional.of("z"), zoneAt("acme", 5.5, 5.5));
     assertEquals(1, zones.list("acme", false).size());
+  }
+
+  @Test
+  void regionsFollowTheirZonesThroughChanges() {
+    zones.apply("acme", "west", 1, new Setup.Defined("acme", "west", box("West", "w", 0, 0, 10, 10), T));
+    zones.apply("acme", "east", 1, new Setup.Defined("acme", "east", box("East", "e", 20, 0, 30, 10), T));
+    zones.apply("globex", "all", 1, new Setup.Defined("globex", "all", box("All", -180, -90, 180, 90), T));
+    LatLon inWest = new LatLon(5, 5);
+    LatLon nearEast = new LatLon(5, 31);
+
+    assertEquals("w", zones.regionAt("acme", inWest));
+    assertEquals("e", zones.regionAt("acme", nearEast));
+    assertEquals("", zones.regionAt("globex", inWest));
+    assertEquals("", zones.regionAt("initech", inWest));
+    assertEquals("e", zones.regionOf("acme", "east"));
+    assertEquals("", zones.regionOf("acme", "nowhere"));
+    assertEquals("", zones.regionOf("acme", null));
+    assertEquals(Set.of("w", "e"), zones.regions("acme"));
+
+    // the same area in another region: the index follows without a new area
+    zones.apply("acme", "east", 2, new Setup.Defined("acme", "east", box("East", "w", 20, 0, 30, 10), T));
+    assertEquals("w", zones.regionAt("acme", nearEast));
+    assertEquals(Set.of("w"), zones.regions("acme"));
+
+    zones.apply("acme", "west", 2, new Setup.Deleted("acme", "west", T));
+    assertEquals("w", zones.regionOf("acme", "west"), "orders of a deleted zone still find their region");
+    zones.apply("acme", "east", 3, new Setup.Defined("acme", "east", box("East", 20, 0, 30, 10), T));
+    assertEquals("", zones.regionAt("acme", inWest), "no zone has a region any more");
+    assertEquals(Set.of(""), zones.regions("acme"));
   }
 }

@@ -99,12 +99,13 @@ public final class Wire implements CourierLink, OrderLink, DispatcherLink {
   public final List<CourierPosition> seen = new CopyOnWriteArrayList<>();
 
   @Override
-  public void seen(CourierPosition position) {
+  public String seen(CourierPosition position, String lastRegion) {
     seen.add(position);
+    return "";
   }
 
   @Override
-  public void withdraw(String tenantId, String orderId) {
+  public void withdraw(String tenantId, String zoneId, String orderId) {
     lines.add("withdraw " + orderId);
   }
 }

@@ -236,6 +236,7 @@ public final class OrderRoutes extends ApiDirectives {
       data.put("offerId", e.offerId());
       data.put("mode", e.decision().mode().wireName());
       data.put("settingsVersion", e.decision().settingsVersion());
+      data.put("region", e.decision().region());
       data.put("assign", e.decision().assign());
       data.put("offeredTo", e.decision().chosen());
       data.put("expiresAt", e.expiresAt());

@@ -31,14 +31,14 @@ public final class SetupApis {
 
   private SetupApis() {}
 
-  public record ZoneView(String id, String name, JsonNode area, FeeRule fee, Instant createdAt, Instant updatedAt,
-      Instant deletedAt) {}
+  public record ZoneView(String id, String name, JsonNode area, FeeRule fee, String region, Instant createdAt,
+      Instant updatedAt, Instant deletedAt) {}
 
   public record StoreView(String id, String name, LatLon location, List<String> categories,
       OpeningHours openingHours, Instant createdAt, Instant updatedAt, Instant deletedAt) {}
 
   public static SetupRoutes<ZoneSpec> zoneRoutes(Json json, Duration bodyReadTimeout, Zones zones, Authenticator auth) {
-    return new SetupRoutes<>(json, bodyReadTimeout, zones, auth, "zones", "zoneId", Set.of("name", "area", "fee"),
+    return new SetupRoutes<>(json, bodyReadTimeout, zones, auth, "zones", "zoneId", Set.of("name", "area", "fee", "region"),
         fields -> readZone(fields, zones.maxVertices()), SetupApis::zoneView);
   }
 
@@ -70,9 +70,10 @@ public final class SetupApis {
     BigDecimal base = fee.requiredDecimal("base", BigDecimal.ZERO, MAX_AMOUNT);
     BigDecimal perKm = fee.requiredDecimal("perKm", BigDecimal.ZERO, MAX_AMOUNT);
     BigDecimal minimum = fee.optionalDecimal("minimum", BigDecimal.ZERO, MAX_AMOUNT).orElse(null);
+    String region = fields.optionalId("region").orElse(null);
     return name == null || area == null || base == null || perKm == null
         ? null
-        : new ZoneSpec(name, area, new FeeRule(base, perKm, minimum));
+        : new ZoneSpec(name, area, new FeeRule(base, perKm, minimum), region);
   }
 
   static ZoneView zoneView(Definition<ZoneSpec> zone, Json json) {
@@ -82,8 +83,8 @@ public final class SetupApis {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Stored area of zone " + zone.id() + " is not JSON", e);
     }
-    return new ZoneView(zone.id(), zone.spec().name(), area, zone.spec().fee(), zone.createdAt(), zone.updatedAt(),
-        zone.deletedAt());
+    return new ZoneView(zone.id(), zone.spec().name(), area, zone.spec().fee(), zone.spec().region(),
+        zone.createdAt(), zone.updatedAt(), zone.deletedAt());
   }
 
   static StoreSpec readStore(JsonFields fields) {

@@ -28,15 +28,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 abstract class DispatchFlowContract extends FlowSupport {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** A courier on shift with its app connected, reporting from {@code lat}, 13.405 (the store is at 52.52). */
+  /**
+   * A courier on shift with its app connected, reporting from {@code lat}, {@code lon} (13.405 unless told; the store
+   * is at 52.52, 13.405).
+   */
   private final class App implements AutoCloseable {
     final String id;
     final double lat;
+    volatile double lon;
     final WsClient socket;
 
     App(TestTenant t, String id, double lat) {
+      this(t, id, lat, 13.405);
+    }
+
+    App(TestTenant t, String id, double lat, double lon) {
       this.id = id;
       this.lat = lat;
+      this.lon = lon;
       onlineCourier(t, id, 1);
       socket = WsClient.connect(URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/courier"),
           Map.of("Authorization", "Bearer " + t.token("courier", id)));
@@ -46,7 +55,15 @@ abstract class DispatchFlowContract extends FlowSupport {
     }
 
     void report() {
-      socket.send("{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":13.405,\"at\":\"" + Instant.now() + "\"}");
+      socket.send("{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"at\":\"" + Instant.now()
+          + "\"}");
+    }
+
+    /** Jumps to {@code newLon}: too fast to be trusted at once, so a second report confirms it. */
+    void moveTo(double newLon) {
+      lon = newLon;
+      report();
+      report();
     }
 
     /** The next frame of {@code type}, reporting the position now and then as a real app does. */
@@ -286,6 +303,56 @@ abstract class DispatchFlowContract extends FlowSupport {
       assertEquals(Set.of(first, second), Set.of(offerA.get("orderId").asText(), offerB.get("orderId").asText()));
       JsonNode trail = node().get("/v1/orders/" + offerA.get("orderId").asText() + "/events", t.key()).json();
       assertEquals("batch", trail.get(2).get("data").get("mode").asText());
+    }
+  }
+
+  private void zone(TestTenant t, String zoneId, String region, double minLon, double maxLon) {
+    RunningNode.Reply reply = node().send(put("/v1/zones/" + zoneId, t.key(), "{\"name\":\"" + zoneId
+        + "\",\"region\":\"" + region + "\",\"fee\":{\"base\":3,\"perKm\":1},\"area\":{\"type\":\"Polygon\","
+        + "\"coordinates\":[[[" + minLon + ",52.3],[" + maxLon + ",52.3],[" + maxLon + ",52.7],[" + minLon + ",52.7],["
+        + minLon + ",52.3]]]}}"));
+    assertEquals(200, reply.status(), reply.toString());
+    assertEquals(region, reply.json().get("region").asText());
+  }
+
+  @Test
+  void eachRegionDispatchesItsOwnCouriersAndACourierFollowsItsMoves() throws Exception {
+    TestTenant t = tenant("disp-regions");
+    RunningNode.Reply bad = node().send(put("/v1/zones/west", t.key(), "{\"name\":\"West\",\"region\":\"no way\","
+        + "\"fee\":{\"base\":3,\"perKm\":1},\"area\":" + CITY + "}"));
+    assertEquals(422, bad.status(), bad.toString());
+    assertEquals("region", bad.json().get("errors").get(0).get("field").asText());
+    assertEquals(404, node().get("/v1/zones/west", t.key()).status(), "nothing defined");
+    // the store (13.405) and the dropoff (13.45) are in the east
+    zone(t, "west", "w", 13.0, 13.4);
+    zone(t, "east", "e", 13.4, 13.8);
+    setDispatch(t, "{\"mode\":\"offer\",\"trigger\":\"created\"}");
+    try (App westerner = new App(t, "westerner", 52.52, 13.39); App easterner = new App(t, "easterner", 52.52, 13.45)) {
+      String first = order(t, "o-1");
+      JsonNode offer = easterner.await("offer");
+      assertEquals(first, offer.get("orderId").asText(), "the westerner is nearer, but in another region");
+      JsonNode decision = node().get("/v1/orders/" + first + "/events", t.key()).json().get(2).get("data");
+      assertEquals("e", decision.get("region").asText());
+      assertEquals(1, decision.get("candidates").size());
+
+      easterner.socket.send("{\"type\":\"offer.decline\",\"offerId\":\"" + offer.get("offerId").asText() + "\"}");
+      westerner.quietFor("offer", 700);
+      westerner.moveTo(13.41);
+      JsonNode second = westerner.await("offer");
+      assertEquals(first, second.get("orderId").asText(), "in the east now");
+      westerner.socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + second.get("offerId").asText() + "\"}");
+      assertEquals("westerner", awaitOrder(t, first, "assigned").get("courierId").asText());
+
+      assertEquals(200, node().post("/v1/couriers/easterner/shift", t.key(), "{\"online\":false}").status());
+    }
+    try (App roamer = new App(t, "roamer", 52.52, 13.45)) {
+      roamer.moveTo(13.39);
+      Eventually.await("roamer in the west", () -> node().get("/v1/couriers/roamer", t.key()).json(),
+          courier -> courier.path("location").path("lon").asDouble() == 13.39);
+      String next = order(t, "o-2");
+      roamer.quietFor("offer", 1000);
+      roamer.moveTo(13.45);
+      assertEquals(next, roamer.await("offer").get("orderId").asText(), "back in the east");
     }
   }
 }

@@ -116,7 +116,7 @@ class ReadModelHandlersTest {
   @Test
   void ordersBecomeRowsHistoryAndDailyFiguresAndAReplayChangesNothing() throws Exception {
     String t = "h-orders";
-    Decision broadcast = new Decision(DispatchMode.BROADCAST, 2, List.of(), List.of("k1", "k2"), false);
+    Decision broadcast = new Decision(DispatchMode.BROADCAST, 2, List.of(), List.of("k1", "k2"), false, null);
     Stream<Order.Event> events = new Stream<Order.Event>()
         .add("Order|h-orders:o1", created(t, "o1", "c1", "city", at(0)))
         .add("Order|h-orders:o2", created(t, "o2", "c2", "city", at(1)))
