@@ -25,7 +25,16 @@ public final class TrackBudget {
 
   /** Whether a sample may be written now; if so, {@link #written} must follow once it is. */
   boolean tryStart(long nowNanos) {
-    return rate.tryTake(nowNanos) && writes.tryStart(nowNanos) != InFlightBound.Start.REFUSED;
+    // the writes first: a sample refused because writes are under way must not spend a token, or the next one, once a
+    // write has finished, would find none left
+    if (writes.tryStart(nowNanos) == InFlightBound.Start.REFUSED) {
+      return false;
+    }
+    if (!rate.tryTake(nowNanos)) {
+      writes.finished(nowNanos);
+      return false;
+    }
+    return true;
   }
 
   void written(long nowNanos) {

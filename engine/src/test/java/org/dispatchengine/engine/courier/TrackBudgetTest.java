@@ -27,6 +27,17 @@ class TrackBudgetTest {
   }
 
   @Test
+  void aSampleRefusedForTheWritesUnderWayLeavesTheRateUntouched() {
+    TrackBudget budget = new TrackBudget(1, 1);
+    long now = System.nanoTime();
+    assertTrue(budget.tryStart(now));
+    assertFalse(budget.tryStart(now + 2 * SECOND), "one write under way");
+    budget.written(now + 2 * SECOND);
+    assertTrue(budget.tryStart(now + 2 * SECOND), "the refused sample took no token");
+    assertFalse(budget.tryStart(now + 2 * SECOND), "one write under way again");
+  }
+
+  @Test
   void theRateStillHolds() {
     TrackBudget budget = new TrackBudget(1, 100);
     // the rate's bucket runs on System.nanoTime()
