@@ -40,17 +40,17 @@ public final class DispatchLoad {
   private final AtomicLong repeatedOffers = new AtomicLong();
   private final AtomicLong closed = new AtomicLong();
 
-  private DispatchLoad(Map<String, String> args) {
-    this.couriers = Integer.parseInt(args.getOrDefault("couriers", "10000"));
-    this.orders = Integer.parseInt(args.getOrDefault("orders", "2000"));
-    this.rate = Double.parseDouble(args.getOrDefault("rate", "20"));
+  private DispatchLoad(Options options) {
+    this.couriers = options.integer("couriers", 10000);
+    this.orders = options.integer("orders", 2000);
+    this.rate = options.decimal("rate", 20);
     // apps report now and then, as real ones do; a silent courier socket is closed after a minute
-    this.reportEverySeconds = Integer.parseInt(args.getOrDefault("report-every", "15"));
-    this.client = new LoadClient(args);
+    this.reportEverySeconds = options.integer("report-every", 15);
+    this.client = new LoadClient(options);
   }
 
   public static void main(String[] argv) throws Exception {
-    new DispatchLoad(LoadClient.args(argv)).run();
+    new DispatchLoad(Options.parse(argv)).run();
     System.exit(0);
   }
 

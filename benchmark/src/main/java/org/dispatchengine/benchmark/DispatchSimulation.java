@@ -87,17 +87,17 @@ public final class DispatchSimulation {
   private final long seed;
   private final int[] windows;
 
-  private DispatchSimulation(Map<String, String> args) {
-    this.couriers = Integer.parseInt(args.getOrDefault("couriers", "120"));
-    this.orders = Integer.parseInt(args.getOrDefault("orders", "3000"));
-    this.hours = Double.parseDouble(args.getOrDefault("hours", "12"));
-    this.seed = Long.parseLong(args.getOrDefault("seed", "7"));
-    this.windows = Arrays.stream(args.getOrDefault("windows", "1,2,5,10").split(",")).mapToInt(Integer::parseInt)
+  private DispatchSimulation(Options options) {
+    this.couriers = options.integer("couriers", 120);
+    this.orders = options.integer("orders", 3000);
+    this.hours = options.decimal("hours", 12);
+    this.seed = options.longInteger("seed", 7);
+    this.windows = Arrays.stream(options.text("windows", "1,2,5,10").split(",")).mapToInt(Integer::parseInt)
         .toArray();
   }
 
   public static void main(String[] argv) {
-    new DispatchSimulation(LoadClient.args(argv)).run();
+    new DispatchSimulation(Options.parse(argv)).run();
   }
 
   private void run() {

@@ -2,7 +2,6 @@ package org.dispatchengine.benchmark;
 
 import java.net.http.WebSocket;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,15 +25,15 @@ public final class IdleSockets {
   private final LoadClient client;
   private final AtomicLong closed = new AtomicLong();
 
-  private IdleSockets(Map<String, String> args) {
-    this.pid = LoadClient.require(args, "pid");
-    this.sockets = Integer.parseInt(args.getOrDefault("sockets", "20000"));
-    this.perOrder = Integer.parseInt(args.getOrDefault("per-order", "10"));
-    this.client = new LoadClient(args);
+  private IdleSockets(Options options) {
+    this.pid = options.required("pid");
+    this.sockets = options.integer("sockets", 20000);
+    this.perOrder = options.integer("per-order", 10);
+    this.client = new LoadClient(options);
   }
 
   public static void main(String[] argv) throws Exception {
-    new IdleSockets(LoadClient.args(argv)).run();
+    new IdleSockets(Options.parse(argv)).run();
     System.exit(0);
   }
 

@@ -31,9 +31,9 @@ final class LoadClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
   /** A client of the node at {@code --url} (loopback by default), with the platform's {@code --admin-token}. */
-  LoadClient(Map<String, String> args) {
-    this.url = args.getOrDefault("url", "http://127.0.0.1:8080");
-    this.adminToken = require(args, "admin-token");
+  LoadClient(Options options) {
+    this.url = options.text("url", "http://127.0.0.1:8080");
+    this.adminToken = options.required("admin-token");
   }
 
   /** Creates a tenant named {@code name} with an id from {@code prefix} and the time, and answers its API key. */
@@ -54,23 +54,6 @@ final class LoadClient {
         .header("Authorization", "Bearer " + token)
         .buildAsync(URI.create(url.replaceFirst("^http", "ws") + path), listener)
         .join();
-  }
-
-  /** {@code --name value} pairs. */
-  static Map<String, String> args(String[] argv) {
-    Map<String, String> args = new HashMap<>();
-    for (int i = 0; i + 1 < argv.length; i += 2) {
-      args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-    }
-    return args;
-  }
-
-  static String require(Map<String, String> args, String name) {
-    String value = args.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException("--" + name + " is required");
-    }
-    return value;
   }
 
   JsonNode call(String method, String path, String token, String body) throws Exception {

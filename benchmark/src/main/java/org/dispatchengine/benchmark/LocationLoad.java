@@ -45,18 +45,18 @@ public final class LocationLoad {
   private final AtomicLong skippedBusy = new AtomicLong();
   private final AtomicLong closed = new AtomicLong();
 
-  private LocationLoad(Map<String, String> args) {
-    this.couriers = Integer.parseInt(args.getOrDefault("couriers", "1000"));
-    this.rate = Double.parseDouble(args.getOrDefault("rate", "2"));
-    this.seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
-    this.warmupSeconds = Integer.parseInt(args.getOrDefault("warmup", "30"));
-    this.watchers = Math.min(couriers, Integer.parseInt(args.getOrDefault("watchers", "0")));
-    this.binary = Boolean.parseBoolean(args.getOrDefault("binary", "false"));
-    this.client = new LoadClient(args);
+  private LocationLoad(Options options) {
+    this.couriers = options.integer("couriers", 1000);
+    this.rate = options.decimal("rate", 2);
+    this.seconds = options.integer("seconds", 30);
+    this.warmupSeconds = options.integer("warmup", 30);
+    this.watchers = Math.min(couriers, options.integer("watchers", 0));
+    this.binary = options.flag("binary", false);
+    this.client = new LoadClient(options);
   }
 
   public static void main(String[] argv) throws Exception {
-    new LocationLoad(LoadClient.args(argv)).run();
+    new LocationLoad(Options.parse(argv)).run();
     System.exit(0);
   }
 

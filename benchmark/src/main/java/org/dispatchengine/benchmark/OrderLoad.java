@@ -27,15 +27,15 @@ public final class OrderLoad {
   private final LoadClient client;
   private final Queue<Long> writeNanos = new ConcurrentLinkedQueue<>();
 
-  private OrderLoad(Map<String, String> args) {
-    this.orders = Integer.parseInt(args.getOrDefault("orders", "2000"));
-    this.concurrency = Integer.parseInt(args.getOrDefault("concurrency", "32"));
-    this.rate = Double.parseDouble(args.getOrDefault("rate", "0"));
-    this.client = new LoadClient(args);
+  private OrderLoad(Options options) {
+    this.orders = options.integer("orders", 2000);
+    this.concurrency = options.integer("concurrency", 32);
+    this.rate = options.decimal("rate", 0);
+    this.client = new LoadClient(options);
   }
 
   public static void main(String[] argv) throws Exception {
-    new OrderLoad(LoadClient.args(argv)).run();
+    new OrderLoad(Options.parse(argv)).run();
     System.exit(0);
   }
 
