@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The active zones of one tenant in an R-tree of prepared geometries: resolving a point looks only at the zones whose
@@ -45,11 +47,13 @@ public final class ZoneIndex {
       Comparator.comparingDouble(IndexedZone::size).thenComparing(IndexedZone::zoneId);
 
   private final STRtree tree;
+  private final Set<String> regions;
   private final boolean regional;
 
-  private ZoneIndex(STRtree tree, boolean regional) {
+  private ZoneIndex(STRtree tree, Set<String> regions) {
     this.tree = tree;
-    this.regional = regional;
+    this.regions = regions;
+    this.regional = regions.stream().anyMatch(region -> !region.isEmpty());
   }
 
   public static ZoneIndex of(Collection<IndexedZone> zones) {
@@ -58,7 +62,12 @@ public final class ZoneIndex {
       tree.insert(zone.area().getGeometry().getEnvelopeInternal(), zone);
     }
     tree.build();
-    return new ZoneIndex(tree, zones.stream().anyMatch(zone -> !zone.region().isEmpty()));
+    return new ZoneIndex(tree, zones.stream().map(IndexedZone::region).collect(Collectors.toUnmodifiableSet()));
+  }
+
+  /** The regions of the indexed zones, "" included when some zone has none. */
+  public Set<String> regions() {
+    return regions;
   }
 
   /** The zone covering {@code position} (boundaries included), if any. */

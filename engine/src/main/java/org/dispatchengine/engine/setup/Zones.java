@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * The zones of every tenant, with a spatial index of each tenant's active zones that is rebuilt when one of them
@@ -44,10 +43,7 @@ public final class Zones extends Definitions<ZoneSpec> {
 
   /** The dispatch regions of the tenant's active zones, "" included when some zone has none. */
   public Set<String> regions(String tenantId) {
-    return ofTenant(tenantId).stream()
-        .filter(Definition::isActive)
-        .map(zone -> zone.spec().dispatchRegion())
-        .collect(Collectors.toUnmodifiableSet());
+    return indexByTenant.getOrDefault(tenantId, ZoneIndex.EMPTY).regions();
   }
 
   /** The active zone of the tenant that covers {@code position}. */

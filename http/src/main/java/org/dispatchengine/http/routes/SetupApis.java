@@ -38,8 +38,8 @@ public final class SetupApis {
       OpeningHours openingHours, Instant createdAt, Instant updatedAt, Instant deletedAt) {}
 
   public static SetupRoutes<ZoneSpec> zoneRoutes(Json json, Duration bodyReadTimeout, Zones zones, Authenticator auth) {
-    return new SetupRoutes<>(json, bodyReadTimeout, zones, auth, "zones", "zoneId", Set.of("name", "area", "fee", "region"),
-        fields -> readZone(fields, zones.maxVertices()), SetupApis::zoneView);
+    return new SetupRoutes<>(json, bodyReadTimeout, zones, auth, "zones", "zoneId",
+        Set.of("name", "area", "fee", "region"), fields -> readZone(fields, zones.maxVertices()), SetupApis::zoneView);
   }
 
   public static SetupRoutes<StoreSpec> storeRoutes(Json json, Duration bodyReadTimeout, Definitions<StoreSpec> stores,

@@ -66,6 +66,14 @@ abstract class DispatchFlowContract extends FlowSupport {
       report();
     }
 
+    void accept(String offerId) {
+      socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + offerId + "\"}");
+    }
+
+    void decline(String offerId) {
+      socket.send("{\"type\":\"offer.decline\",\"offerId\":\"" + offerId + "\"}");
+    }
+
     /** The next frame of {@code type}, reporting the position now and then as a real app does. */
     JsonNode await(String type) throws Exception {
       long deadline = System.nanoTime() + 15_000_000_000L;
@@ -174,7 +182,7 @@ abstract class DispatchFlowContract extends FlowSupport {
           + "\",\"reason\":\"flat tyre\"}");
       JsonNode second = far.await("offer");
       assertNotEquals(first.get("offerId").asText(), second.get("offerId").asText());
-      far.socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + second.get("offerId").asText() + "\"}");
+      far.accept(second.get("offerId").asText());
       assertEquals(orderId, far.await("assigned").get("orderId").asText());
 
       JsonNode assigned = awaitOrder(t, orderId, "assigned");
@@ -222,7 +230,7 @@ abstract class DispatchFlowContract extends FlowSupport {
       assertEquals("no courier took it in 1 offer rounds", node().get("/v1/orders/" + orderId + "/events", t.key())
           .json().get(4).get("data").get("reason").asText());
 
-      only.socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + offer.get("offerId").asText() + "\"}");
+      only.accept(offer.get("offerId").asText());
       JsonNode error = only.await("error");
       assertEquals("Offer not open", error.get("title").asText());
 
@@ -255,8 +263,7 @@ abstract class DispatchFlowContract extends FlowSupport {
       }
       String offerId = offers.get(0).get("offerId").asText();
       offers.forEach(o -> assertEquals(offerId, o.get("offerId").asText()));
-      CompletableFuture.allOf(apps.stream().map(app -> CompletableFuture.runAsync(() ->
-          app.socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + offerId + "\"}")))
+      CompletableFuture.allOf(apps.stream().map(app -> CompletableFuture.runAsync(() -> app.accept(offerId)))
           .toArray(CompletableFuture[]::new)).join();
 
       JsonNode assigned = awaitOrder(t, orderId, "assigned");
@@ -335,12 +342,12 @@ abstract class DispatchFlowContract extends FlowSupport {
       assertEquals("e", decision.get("region").asText());
       assertEquals(1, decision.get("candidates").size());
 
-      easterner.socket.send("{\"type\":\"offer.decline\",\"offerId\":\"" + offer.get("offerId").asText() + "\"}");
+      easterner.decline(offer.get("offerId").asText());
       westerner.quietFor("offer", 700);
       westerner.moveTo(13.41);
       JsonNode second = westerner.await("offer");
       assertEquals(first, second.get("orderId").asText(), "in the east now");
-      westerner.socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + second.get("offerId").asText() + "\"}");
+      westerner.accept(second.get("offerId").asText());
       assertEquals("westerner", awaitOrder(t, first, "assigned").get("courierId").asText());
 
       assertEquals(200, node().post("/v1/couriers/easterner/shift", t.key(), "{\"online\":false}").status());
