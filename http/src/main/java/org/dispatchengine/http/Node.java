@@ -240,7 +240,8 @@ public final class Node {
         .map(String::trim).filter(origin -> !origin.isEmpty()).toList();
     return new CourierSocket.Settings((int) c.getBytes("max-frame-size").longValue(),
         c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"), c.getDuration("lost-report-timeout"),
-        c.getDuration("idle-timeout"), c.getInt("outbound-buffer"), new Origins(origins));
+        c.getDuration("idle-timeout"), config.getDuration("pekko.http.server.websocket.periodic-keep-alive-max-idle"),
+        c.getInt("outbound-buffer"), new Origins(origins));
   }
 
   /**

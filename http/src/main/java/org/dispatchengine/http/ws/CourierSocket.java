@@ -15,9 +15,6 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
@@ -25,7 +22,6 @@ import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.InFlightBound;
 import org.dispatchengine.engine.TokenBucket;
@@ -46,15 +42,12 @@ import org.dispatchengine.http.auth.Principal;
 import org.dispatchengine.http.routes.LocationInput;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
@@ -81,9 +74,15 @@ public final class CourierSocket extends AllDirectives {
    * @param maxInFlight reports of one connection the courier has not yet handled; beyond, new reports are dropped
    * @param lostAfter how long a connection with {@code maxInFlight} unanswered reports waits for any answer before it
    *     takes them as lost (they died with a failed courier entity) and sends again
+   * @param keepAlive a connection that sent nothing for this long is sent a ping
    */
   public record Settings(int maxFrameBytes, double maxReportsPerSecond, int maxInFlight, Duration lostAfter,
-      Duration idleTimeout, int outboundBuffer, Origins origins) {}
+      Duration idleTimeout, Duration keepAlive, int outboundBuffer, Origins origins) {
+
+    FrameProtocol.Settings protocol() {
+      return new FrameProtocol.Settings(maxFrameBytes, idleTimeout, keepAlive, Sockets.CLOSE_TIMEOUT);
+    }
+  }
 
 
   private final ActorSystem<?> system;
@@ -134,8 +133,9 @@ public final class CourierSocket extends AllDirectives {
     return optionalHeaderValueByName("Origin", origin -> {
       settings.origins().check(origin);
       return onSuccess(couriers.get(principal.tenantId(), principal.subject()),
-          courier -> handleWebSocketMessages(connection(principal.tenantId(), principal.subject(),
-              Optional.ofNullable(courier.courier().offer()).filter(offer -> !offer.accepted()))));
+          courier -> extractWebSocketUpgrade(upgrade -> complete(Sockets.frameLevel(upgrade, settings.protocol(),
+              connection(principal.tenantId(), principal.subject(),
+                  Optional.ofNullable(courier.courier().offer()).filter(offer -> !offer.accepted()))))));
     });
   }
 
@@ -166,10 +166,10 @@ public final class CourierSocket extends AllDirectives {
   }
 
   /** @param openOffer the offer the courier holds as it connects: a reconnecting app sees it again */
-  private Flow<Message, Message, NotUsed> connection(String tenantId, String courierId,
+  private Flow<byte[], String, NotUsed> connection(String tenantId, String courierId,
       Optional<CourierOffer> openOffer) {
     String connectionId = UUID.randomUUID().toString();
-    Pair<ActorRef<Sockets.Out>, Source<Message, NotUsed>> outbound =
+    Pair<ActorRef<Sockets.Out>, Source<String, NotUsed>> outbound =
         Sockets.outbound(system, settings.outboundBuffer());
     InFlightBound inFlight = new InFlightBound(settings.maxInFlight(), settings.lostAfter());
     ActorRef<Object> connection = system.systemActorOf(
@@ -178,9 +178,8 @@ public final class CourierSocket extends AllDirectives {
     openOffer.ifPresent(offer -> connection.tell(frame(OfferFrame.of(offer))));
 
     TokenBucket limiter = new TokenBucket(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2);
-    Sink<Message, NotUsed> inbound = Flow.<Message>create()
-        .idleTimeout(settings.idleTimeout())
-        .mapAsync(1, this::utf8)
+    // the frame protocol below ends this side when a message is too large or none came for the idle timeout
+    Sink<byte[], NotUsed> inbound = Flow.<byte[]>create()
         .watchTermination((mat, done) -> {
           done.whenComplete((ok, failure) -> connection.tell(new InboundEnded(Optional.ofNullable(failure)
               .map(this::closingFrame))));
@@ -239,36 +238,6 @@ public final class CourierSocket extends AllDirectives {
   }
 
   private enum Reannounce implements NoSerializationVerificationNeeded { FIRST, SECOND }
-
-  /**
-   * The JSON of a frame as UTF-8: a text frame, or a binary frame holding the same JSON in UTF-8 (which spares the node
-   * Pekko HTTP's character-by-character decoding of text frames, its largest cost per location frame, and this method
-   * its encoding); too large fails the stream.
-   */
-  private CompletionStage<byte[]> utf8(Message message) {
-    if (message.isText()) {
-      TextMessage text = message.asTextMessage();
-      return text.isStrict()
-          ? whole(ByteString.fromString(text.getStrictText(), StandardCharsets.UTF_8))
-          : whole(text.getStreamedText().map(part -> ByteString.fromString(part, StandardCharsets.UTF_8)));
-    }
-    BinaryMessage binary = message.asBinaryMessage();
-    return binary.isStrict() ? whole(binary.getStrictData()) : whole(binary.getStreamedData());
-  }
-
-  // the bytes are only parsed, never changed: they need not be copied out of the ByteString (toArrayUnsafe)
-  private CompletionStage<byte[]> whole(ByteString strict) {
-    return strict.size() > settings.maxFrameBytes()
-        ? CompletableFuture.failedFuture(new StreamLimitReachedException(settings.maxFrameBytes()))
-        : CompletableFuture.completedFuture(strict.toArrayUnsafe());
-  }
-
-  private CompletionStage<byte[]> whole(Source<ByteString, ?> streamed) {
-    return streamed
-        .limitWeighted(settings.maxFrameBytes(), bytes -> (long) bytes.size())
-        .runFold(ByteString.emptyByteString(), ByteString::concat, system)
-        .thenApply(ByteString::toArrayUnsafe);
-  }
 
   private String closingFrame(Throwable failure) {
     Throwable cause = failure.getCause() != null && !(failure instanceof TimeoutException) ? failure.getCause() : failure;

@@ -4,16 +4,24 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.impl.engine.ws.FrameEvent;
+import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
+import scala.Option;
+
+import java.time.Duration;
 import java.util.Optional;
 
 /** The plumbing every WebSocket of the engine shares. */
@@ -34,16 +42,35 @@ final class Sockets {
     }
   }
 
+  /** How long a closing socket waits for the client's close frame before it drops the connection. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
   /**
    * The outbound side: frames told to the returned actor, through a buffer of {@code buffer} frames; a reader too slow
    * for it fails the stream, which closes that connection and nothing else.
    */
-  static Pair<ActorRef<Out>, Source<Message, NotUsed>> outbound(ActorSystem<?> system, int buffer) {
+  static Pair<ActorRef<Out>, Source<String, NotUsed>> outbound(ActorSystem<?> system, int buffer) {
     return ActorSource.<Out>actorRef(out -> out == Close.INSTANCE, out -> Optional.empty(), buffer,
             OverflowStrategy.fail())
         .collectType(Text.class)
-        .<Message>map(text -> TextMessage.create(text.text()))
+        .map(Text::text)
         .preMaterialize(system);
+  }
+
+  /**
+   * Answers a WebSocket upgrade with {@code application} served over {@link FrameProtocol} instead of Pekko HTTP's
+   * message API (ADR 0014): it takes each message's payload and gives texts to send; ending its outbound side closes
+   * the socket.
+   */
+  static HttpResponse frameLevel(WebSocketUpgrade upgrade, FrameProtocol.Settings settings,
+      Flow<byte[], String, NotUsed> application) {
+    if (!(upgrade instanceof UpgradeToWebSocketLowLevel frames)) {
+      throw new IllegalStateException("Pekko HTTP no longer offers WebSocket frames: " + upgrade.getClass());
+    }
+    Flow<FrameEvent, FrameEvent, Object> handler = BidiFlow.fromGraph(new FrameProtocol(settings))
+        .join(application)
+        .mapMaterializedValue(notUsed -> notUsed);
+    return frames.handleFrames(handler, Option.empty());
   }
 
   /** The stream took the last frame and wants the next. */

@@ -3,7 +3,7 @@ package org.dispatchengine.http.routes;
 import org.dispatchengine.http.testing.Eventually;
 import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
-import org.dispatchengine.http.testing.SlowWsReader;
+import org.dispatchengine.http.testing.RawWsClient;
 import org.dispatchengine.http.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +44,7 @@ class CourierSocketSlowReaderTest extends FlowSupport {
     onlineCourier(t, "k2", 1);
     WsClient other = WsClient.connect(URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/courier"),
         Map.of("Authorization", "Bearer " + t.token("courier", "k2")));
-    try (SlowWsReader app = SlowWsReader.connect(node().node().port(), "/v1/ws/courier", t.token("courier", "k1"))) {
+    try (RawWsClient app = RawWsClient.connect(node().node().port(), "/v1/ws/courier", t.token("courier", "k1"))) {
       // every bad frame is answered with an error frame, which this app never reads
       int sent = 0;
       try {
@@ -63,12 +63,12 @@ class CourierSocketSlowReaderTest extends FlowSupport {
           lat -> lat == 52.5103);
 
       int answers = 0;
-      Optional<SlowWsReader.Frame> frame = app.next(10_000);
+      Optional<RawWsClient.Frame> frame = app.next(10_000);
       while (frame.isPresent() && !frame.get().isClose()) {
         answers++;
         frame = app.next(10_000);
       }
-      assertEquals(Optional.of(1011), frame.map(SlowWsReader.Frame::closeCode), "the server closed the connection");
+      assertEquals(Optional.of(1011), frame.map(RawWsClient.Frame::closeCode), "the server closed the connection");
       assertTrue(answers < sent, "the answers that could not be delivered were not kept: " + answers + " of " + sent);
     }
     other.close();

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dispatchengine.http.testing.Eventually;
 import org.dispatchengine.http.testing.NodeExtension;
+import org.dispatchengine.http.testing.RawWsClient;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.http.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +26,8 @@ class CourierSocketTest extends FlowSupport {
   static final NodeExtension NODE = NodeExtension.onH2(Map.of(
       "dispatch.couriers.socket.max-reports-per-second", 5,
       "dispatch.couriers.socket.allowed-origins", "https://app.example",
-      "dispatch.couriers.socket.idle-timeout", "3s"));
+      "dispatch.couriers.socket.idle-timeout", "3s",
+      "pekko.http.server.websocket.periodic-keep-alive-max-idle", "1s"));
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Override
@@ -43,6 +47,10 @@ class CourierSocketTest extends FlowSupport {
 
   private WsClient connect(String token) {
     return WsClient.connect(socket(""), Map.of("Authorization", "Bearer " + token));
+  }
+
+  private RawWsClient raw(String token) throws Exception {
+    return RawWsClient.connect(node().node().port(), "/v1/ws/courier", token);
   }
 
   private static JsonNode json(String frame) throws Exception {
@@ -122,7 +130,76 @@ class CourierSocketTest extends FlowSupport {
     kim.send("{\"type\":\"location\",\"lat\":1,\"lon\":1,\"pad\":\"" + "x".repeat(17_000) + "\"}");
     JsonNode error = json(kim.next());
     assertEquals("Frame too large", error.get("title").asText());
-    assertEquals(1000, kim.closeCode());
+    assertEquals(1009, kim.closeCode(), "closed as RFC 6455 says for a message too big to process");
+  }
+
+  @Test
+  void aMessageOverTheLimitAcrossFramesClosesTheSocket() throws Exception {
+    TestTenant t = tenant("ws-c2");
+    onlineCourier(t, "k1", 1);
+    try (RawWsClient app = raw(t.token("courier", "k1"))) {
+      byte[] part = "x".repeat(8_000).getBytes(StandardCharsets.UTF_8);
+      app.sendFrame(RawWsClient.TEXT, false, part, true);
+      app.sendFrame(RawWsClient.CONTINUATION, false, part, true);
+      app.sendFrame(RawWsClient.CONTINUATION, true, part, true);
+      assertEquals("Frame too large", json(app.next(10_000).orElseThrow().text()).get("title").asText());
+      assertEquals(1009, app.next(10_000).orElseThrow().closeCode(), "each frame fits, the message does not");
+    }
+  }
+
+  @Test
+  void fragmentedMessagesAreJoinedAndPingsAnsweredBetweenTheirFrames() throws Exception {
+    TestTenant t = tenant("ws-h");
+    onlineCourier(t, "k1", 1);
+    try (RawWsClient app = raw(t.token("courier", "k1"))) {
+      byte[] frame = location(52.5105, 13.41, 1).getBytes(StandardCharsets.UTF_8);
+      app.sendFrame(RawWsClient.TEXT, false, Arrays.copyOfRange(frame, 0, 10), true);
+      app.sendFrame(RawWsClient.PING, true, "still there?".getBytes(StandardCharsets.UTF_8), true);
+      app.sendFrame(RawWsClient.CONTINUATION, false, Arrays.copyOfRange(frame, 10, 30), true);
+      app.sendFrame(RawWsClient.CONTINUATION, true, Arrays.copyOfRange(frame, 30, frame.length), true);
+      RawWsClient.Frame answer = app.nextFrame(5_000).orElseThrow();
+      while (answer.opcode() == RawWsClient.PING) { // the server's own keep-alive
+        answer = app.nextFrame(5_000).orElseThrow();
+      }
+      assertEquals(RawWsClient.PONG, answer.opcode());
+      assertEquals("still there?", answer.text());
+      awaitLocation(t, "k1", 52.5105);
+    }
+  }
+
+  @Test
+  void aQuietConnectionIsPinged() throws Exception {
+    TestTenant t = tenant("ws-i");
+    onlineCourier(t, "k1", 1);
+    try (RawWsClient app = raw(t.token("courier", "k1"))) {
+      RawWsClient.Frame ping = app.nextFrame(2_500).orElseThrow(() -> new AssertionError("no ping within 2.5 s"));
+      assertEquals(RawWsClient.PING, ping.opcode(), "keep-alive is 1 s in this test");
+    }
+  }
+
+  @Test
+  void anUnmaskedFrameBreaksTheProtocolAndEndsTheConnection() throws Exception {
+    TestTenant t = tenant("ws-j");
+    onlineCourier(t, "k1", 1);
+    try (RawWsClient app = raw(t.token("courier", "k1"))) {
+      app.sendFrame(RawWsClient.TEXT, true, location(52.5106, 13.41, 1).getBytes(StandardCharsets.UTF_8), false);
+      assertEquals(1002, app.next(5_000).orElseThrow().closeCode(), "RFC 6455: clients mask every frame");
+      assertTrue(app.isDisconnected(5_000));
+    }
+    assertEquals(0, node().get("/v1/couriers/k1", t.key()).json().path("location").path("lat").asDouble(),
+        "the frame was not read");
+  }
+
+  @Test
+  void theClientsCloseIsAnsweredAndTheConnectionEnds() throws Exception {
+    TestTenant t = tenant("ws-k");
+    onlineCourier(t, "k1", 1);
+    try (RawWsClient app = raw(t.token("courier", "k1"))) {
+      app.sendFrame(RawWsClient.CLOSE, true, new byte[] {(byte) (1001 >> 8), (byte) (1001 & 0xff), 'b', 'y', 'e'},
+          true);
+      assertEquals(1001, app.next(5_000).orElseThrow().closeCode(), "the client's code is echoed");
+      assertTrue(app.isDisconnected(5_000));
+    }
   }
 
   @Test

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dispatchengine.engine.testing.MutableClock;
 import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
-import org.dispatchengine.http.testing.SlowWsReader;
+import org.dispatchengine.http.testing.RawWsClient;
 import org.dispatchengine.http.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,12 +50,12 @@ class OrderStreamTest extends FlowSupport {
     return MAPPER.readTree(client.next());
   }
 
-  private SlowWsReader slowReader(String orderId, String token) throws Exception {
-    return SlowWsReader.connect(node().node().port(), "/v1/ws/orders/" + orderId, token);
+  private RawWsClient slowReader(String orderId, String token) throws Exception {
+    return RawWsClient.connect(node().node().port(), "/v1/ws/orders/" + orderId, token);
   }
 
-  private static JsonNode next(SlowWsReader reader) throws Exception {
-    SlowWsReader.Frame frame = reader.next(10_000).orElseThrow(() -> new AssertionError("No frame within 10 s"));
+  private static JsonNode next(RawWsClient reader) throws Exception {
+    RawWsClient.Frame frame = reader.next(10_000).orElseThrow(() -> new AssertionError("No frame within 10 s"));
     return frame.isClose() ? MAPPER.createObjectNode().put("type", "close").put("code", frame.closeCode())
         : MAPPER.readTree(frame.text());
   }
@@ -205,7 +205,7 @@ class OrderStreamTest extends FlowSupport {
     TestTenant t = tenant("os-g");
     String id = createOrder(t.key(), "k", pizza("c1")).json().get("id").asText();
     String customer = t.token("customer", "c1");
-    try (SlowWsReader reader = slowReader(id, customer)) {
+    try (RawWsClient reader = slowReader(id, customer)) {
       assertEquals("snapshot", next(reader).get("type").asText());
       int changes = 400;
       revoke(t, id, changes);
@@ -236,7 +236,7 @@ class OrderStreamTest extends FlowSupport {
     String courier = t.token("courier", "k1");
     Instant start = Instant.now().minusSeconds(3_600);
     int positions = 800;
-    try (SlowWsReader reader = slowReader(id, t.token("customer", "c1"))) {
+    try (RawWsClient reader = slowReader(id, t.token("customer", "c1"))) {
       assertEquals("snapshot", next(reader).get("type").asText());
       for (int i = 0; i < positions; i++) {
         node().post("/v1/couriers/k1/location", courier, String.format(Locale.ROOT,
