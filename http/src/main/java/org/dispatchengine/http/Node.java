@@ -46,6 +46,7 @@ import org.dispatchengine.http.routes.CourierRoutes;
 import org.dispatchengine.http.routes.DocsRoutes;
 import org.dispatchengine.http.routes.OsmAndRoutes;
 import org.dispatchengine.http.ws.AdminLive;
+import org.dispatchengine.http.ws.FrameProtocol;
 import org.dispatchengine.http.ws.CourierSocket;
 import org.dispatchengine.http.ws.OrderStream;
 import org.dispatchengine.http.ws.Origins;
@@ -202,11 +203,14 @@ public final class Node {
       endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, courierSocket, clock,
           metrics.registry()).endpoints());
       int streamBuffer = full.getInt("dispatch.orders.stream.outbound-buffer");
+      // order streams and the live map: their clients only listen, so silence never closes them
+      FrameProtocol.Settings listeners = new FrameProtocol.Settings(courierSocket.protocol().maxMessageBytes(), null,
+          courierSocket.protocol().keepAlive());
       endpoints.addAll(new OrderStream(system, json, auth, orders, couriers, directory, trackingLinks, live,
-          new OrderStream.Settings(streamBuffer, courierSocket.origins(),
+          new OrderStream.Settings(streamBuffer, courierSocket.origins(), listeners,
               metrics.orderStreamPositionTimer()), clock).endpoints());
-      endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins())
-          .endpoints());
+      endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins(),
+          listeners).endpoints());
       endpoints.addAll(new AdminRoutes(system, json, auth, orderQueries,
           new CourierQueries(database.dataSource(), clock), new StatsQueries(database.dataSource()),
           clock).endpoints());
@@ -238,10 +242,10 @@ public final class Node {
     Config c = config.getConfig("dispatch.couriers.socket");
     List<String> origins = Arrays.stream(c.getString("allowed-origins").split(","))
         .map(String::trim).filter(origin -> !origin.isEmpty()).toList();
-    return new CourierSocket.Settings((int) c.getBytes("max-frame-size").longValue(),
-        c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"), c.getDuration("lost-report-timeout"),
-        c.getDuration("idle-timeout"), config.getDuration("pekko.http.server.websocket.periodic-keep-alive-max-idle"),
-        c.getInt("outbound-buffer"), new Origins(origins));
+    FrameProtocol.Settings protocol = new FrameProtocol.Settings((int) c.getBytes("max-frame-size").longValue(),
+        c.getDuration("idle-timeout"), config.getDuration("pekko.http.server.websocket.periodic-keep-alive-max-idle"));
+    return new CourierSocket.Settings(protocol, c.getDouble("max-reports-per-second"), c.getInt("max-in-flight"),
+        c.getDuration("lost-report-timeout"), c.getInt("outbound-buffer"), new Origins(origins));
   }
 
   /**

@@ -45,11 +45,12 @@ public final class AdminLive extends AllDirectives {
   private final ClusterLiveUpdates live;
   private final int outboundBuffer;
   private final Origins origins;
+  private final FrameProtocol.Settings protocol;
   /** The last frame of a map too slow to keep every change; it reconnects for a fresh snapshot. */
   private final String tooSlow;
 
   public AdminLive(ActorSystem<?> system, Json json, Authenticator auth, CourierViews couriers,
-      ClusterLiveUpdates live, int outboundBuffer, Origins origins) {
+      ClusterLiveUpdates live, int outboundBuffer, Origins origins, FrameProtocol.Settings protocol) {
     this.system = system;
     this.json = json;
     this.auth = auth;
@@ -57,6 +58,7 @@ public final class AdminLive extends AllDirectives {
     this.live = live;
     this.outboundBuffer = outboundBuffer;
     this.origins = origins;
+    this.protocol = protocol;
     this.tooSlow = json.text(new Sockets.ErrorFrame("Too slow", "more than " + outboundBuffer
         + " changes were waiting for this map; reconnect for a fresh snapshot"));
   }
@@ -68,7 +70,7 @@ public final class AdminLive extends AllDirectives {
       }
       return optionalHeaderValueByName("Origin", origin -> {
         origins.check(origin);
-        return handleWebSocketMessages(connection(principal.tenantId()));
+        return Sockets.serve(protocol, () -> connection(principal.tenantId()));
       });
     })));
   }
@@ -91,11 +93,11 @@ public final class AdminLive extends AllDirectives {
 
   private enum InboundEnded implements NoSerializationVerificationNeeded { INSTANCE }
 
-  private Flow<Message, Message, NotUsed> connection(String tenantId) {
+  private Flow<byte[], String, NotUsed> connection(String tenantId) {
     ActorRef<Object> connection = system.systemActorOf(behavior(tenantId, new Sockets.Paced(outboundBuffer, tooSlow)),
         "admin-live-" + UUID.randomUUID(), Props.empty());
-    Source<Message, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
-    return Flow.fromSinkAndSource(Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE)), outbound);
+    Source<String, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
+    return Flow.fromSinkAndSource(Sockets.listenOnly(() -> connection.tell(InboundEnded.INSTANCE)), outbound);
   }
 
   private Behavior<Object> behavior(String tenantId, Sockets.Paced out) {

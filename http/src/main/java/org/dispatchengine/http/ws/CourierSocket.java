@@ -71,19 +71,13 @@ public final class CourierSocket extends AllDirectives {
   /**
    * Connection limits, under {@code dispatch.couriers.socket}.
    *
+   * @param protocol the message size limit, idle timeout and keep-alive
    * @param maxInFlight reports of one connection the courier has not yet handled; beyond, new reports are dropped
    * @param lostAfter how long a connection with {@code maxInFlight} unanswered reports waits for any answer before it
    *     takes them as lost (they died with a failed courier entity) and sends again
-   * @param keepAlive a connection that sent nothing for this long is sent a ping
    */
-  public record Settings(int maxFrameBytes, double maxReportsPerSecond, int maxInFlight, Duration lostAfter,
-      Duration idleTimeout, Duration keepAlive, int outboundBuffer, Origins origins) {
-
-    FrameProtocol.Settings protocol() {
-      return new FrameProtocol.Settings(maxFrameBytes, idleTimeout, keepAlive, Sockets.CLOSE_TIMEOUT);
-    }
-  }
-
+  public record Settings(FrameProtocol.Settings protocol, double maxReportsPerSecond, int maxInFlight,
+      Duration lostAfter, int outboundBuffer, Origins origins) {}
 
   private final ActorSystem<?> system;
   private final Json json;
@@ -133,9 +127,8 @@ public final class CourierSocket extends AllDirectives {
     return optionalHeaderValueByName("Origin", origin -> {
       settings.origins().check(origin);
       return onSuccess(couriers.get(principal.tenantId(), principal.subject()),
-          courier -> extractWebSocketUpgrade(upgrade -> complete(Sockets.frameLevel(upgrade, settings.protocol(),
-              connection(principal.tenantId(), principal.subject(),
-                  Optional.ofNullable(courier.courier().offer()).filter(offer -> !offer.accepted()))))));
+          courier -> Sockets.serve(settings.protocol(), () -> connection(principal.tenantId(), principal.subject(),
+              Optional.ofNullable(courier.courier().offer()).filter(offer -> !offer.accepted()))));
     });
   }
 
@@ -244,10 +237,10 @@ public final class CourierSocket extends AllDirectives {
     if (failure instanceof StreamLimitReachedException || cause instanceof StreamLimitReachedException) {
       refusedFrames.increment();
       return json.text(new Sockets.ErrorFrame("Frame too large",
-          "frames are limited to " + settings.maxFrameBytes() + " bytes; closing the connection"));
+          "frames are limited to " + settings.protocol().maxMessageBytes() + " bytes; closing the connection"));
     }
     if (failure instanceof TimeoutException || cause instanceof TimeoutException) {
-      return json.text(new Sockets.ErrorFrame("Idle", "nothing received for " + settings.idleTimeout().toSeconds()
+      return json.text(new Sockets.ErrorFrame("Idle", "nothing received for " + settings.protocol().idleTimeout().toSeconds()
           + " s; closing the connection"));
     }
     return json.text(new Sockets.ErrorFrame("Closing", "the connection failed"));

@@ -36,16 +36,21 @@ import java.util.concurrent.TimeoutException;
  * {@link TimeoutException}; the application then says why and ends its side, or the socket closes after the close
  * timeout. Text payloads are not checked for UTF-8 here: the application parses them (and refuses what is not).
  */
-final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[], String, FrameEvent>> {
+public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[], String, FrameEvent>> {
 
   /**
    * @param maxMessageBytes largest message accepted, over all its frames
-   * @param idleTimeout the socket closes when no message arrives for this long (pongs and pings do not count)
+   * @param idleTimeout the socket closes when no message arrives for this long (pongs and pings do not count); null
+   *     for sockets whose clients only listen
    * @param keepAlive a ping goes out when nothing else was sent for this long
-   * @param closeTimeout how long a closing socket waits for the client's close frame, or for the application to end
-   *     its side, before the connection is dropped
    */
-  record Settings(int maxMessageBytes, Duration idleTimeout, Duration keepAlive, Duration closeTimeout) {}
+  public record Settings(int maxMessageBytes, Duration idleTimeout, Duration keepAlive) {}
+
+  /**
+   * How long a closing socket waits for the client's close frame, or for the application to end its side, before the
+   * connection is dropped.
+   */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
   private static final byte CONTINUATION = 0x0;
   private static final byte TEXT = 0x1;
@@ -99,9 +104,9 @@ final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[], Strin
   private final class Logic extends TimerGraphStageLogic {
     private static final String CHECK = "check";
 
-    private final long idleNanos = settings.idleTimeout().toNanos();
+    private final long idleNanos = settings.idleTimeout() == null ? Long.MAX_VALUE : settings.idleTimeout().toNanos();
     private final long keepAliveNanos = settings.keepAlive().toNanos();
-    private final long closeNanos = settings.closeTimeout().toNanos();
+    private final long closeNanos = CLOSE_TIMEOUT.toNanos();
 
     /** Frames waiting for the client to take them: at most a control answer and one application text. */
     private final ArrayDeque<FrameEvent> toSend = new ArrayDeque<>(2);
@@ -370,8 +375,9 @@ final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[], Strin
 
     /** One timer per connection: the close deadline while closing, else the earlier of keep-alive and idle. */
     private void scheduleNextCheck() {
+      boolean idleCounts = !applicationDeaf && settings.idleTimeout() != null;
       long next = closeDeadline != 0 ? closeDeadline
-          : Math.min(lastSent + keepAliveNanos, applicationDeaf ? Long.MAX_VALUE : lastReceived + idleNanos);
+          : Math.min(lastSent + keepAliveNanos, idleCounts ? lastReceived + idleNanos : Long.MAX_VALUE);
       scheduleOnce(CHECK, Duration.ofNanos(Math.max(next - System.nanoTime(), 1_000_000L)));
     }
 
@@ -388,7 +394,7 @@ final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[], Strin
         }
         return;
       }
-      if (now - lastReceived >= idleNanos && !applicationDeaf) {
+      if (settings.idleTimeout() != null && now - lastReceived >= idleNanos && !applicationDeaf) {
         stopListening(new TimeoutException("no message for " + settings.idleTimeout().toSeconds() + " s"));
         return;
       }

@@ -68,7 +68,7 @@ public final class OrderStream extends AllDirectives {
    * @param positionLatency told, for each position sent to a watcher at once, the time from its report's arrival
    *     at a node to its frame's hand-over to the watcher's socket
    */
-  public record Settings(int outboundBuffer, Origins origins, Timer positionLatency) {}
+  public record Settings(int outboundBuffer, Origins origins, FrameProtocol.Settings protocol, Timer positionLatency) {}
 
   private final ActorSystem<?> system;
   private final Json json;
@@ -112,8 +112,8 @@ public final class OrderStream extends AllDirectives {
               settings.origins().check(origin);
               Optional<Long> from = since.map(OrderStream::sequence);
               return onSuccess(TrackingRoutes.linkedOrder(p.get("token"), links, tenants, orders),
-                  order -> handleWebSocketMessages(connection(order.tenantId(), order.orderId(), TrackingRoutes.LINK,
-                      from, new Public())));
+                  order -> Sockets.serve(settings.protocol(), () -> connection(order.tenantId(), order.orderId(),
+                      TrackingRoutes.LINK, from, new Public())));
             }))));
   }
 
@@ -134,7 +134,8 @@ public final class OrderStream extends AllDirectives {
       throw ProblemException.of(403, "Use a credential of the tenant");
     }
     return onSuccess(orders.get(principal.tenantId(), orderId, principal.caller()), visible ->
-        handleWebSocketMessages(connection(principal.tenantId(), orderId, principal.caller(), since, new Full())));
+        Sockets.serve(settings.protocol(), () -> connection(principal.tenantId(), orderId, principal.caller(), since,
+            new Full())));
   }
 
   // ---- presentation
@@ -269,14 +270,14 @@ public final class OrderStream extends AllDirectives {
 
   private record Current(long seq) implements NoSerializationVerificationNeeded {}
 
-  private Flow<Message, Message, NotUsed> connection(String tenantId, String orderId, Caller caller,
+  private Flow<byte[], String, NotUsed> connection(String tenantId, String orderId, Caller caller,
       Optional<Long> since, Presenter presenter) {
     ActorRef<Object> connection = system.systemActorOf(
         new Connection(tenantId, orderId, caller, new Sockets.Paced(settings.outboundBuffer(), tooSlow), presenter)
             .starting(since),
         "order-stream-" + UUID.randomUUID(), Props.empty());
-    Source<Message, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
-    Sink<Message, NotUsed> inbound = Sockets.listenOnly(system, () -> connection.tell(InboundEnded.INSTANCE));
+    Source<String, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
+    Sink<byte[], NotUsed> inbound = Sockets.listenOnly(() -> connection.tell(InboundEnded.INSTANCE));
     return Flow.fromSinkAndSource(inbound, outbound);
   }
 

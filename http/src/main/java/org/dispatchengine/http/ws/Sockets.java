@@ -6,10 +6,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.impl.engine.ws.FrameEvent;
 import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -21,8 +19,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 import scala.Option;
 
-import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The plumbing every WebSocket of the engine shares. */
 final class Sockets {
@@ -42,9 +40,6 @@ final class Sockets {
     }
   }
 
-  /** How long a closing socket waits for the client's close frame before it drops the connection. */
-  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-
   /**
    * The outbound side: frames told to the returned actor, through a buffer of {@code buffer} frames; a reader too slow
    * for it fails the stream, which closes that connection and nothing else.
@@ -58,19 +53,20 @@ final class Sockets {
   }
 
   /**
-   * Answers a WebSocket upgrade with {@code application} served over {@link FrameProtocol} instead of Pekko HTTP's
-   * message API (ADR 0014): it takes each message's payload and gives texts to send; ending its outbound side closes
-   * the socket.
+   * Answers a WebSocket upgrade with the application made by {@code application}, served over {@link FrameProtocol}
+   * instead of Pekko HTTP's message API (ADR 0014): it takes each message's payload and gives texts to send; ending its
+   * outbound side closes the socket. A request that is no upgrade is rejected as Pekko HTTP rejects it.
    */
-  static HttpResponse frameLevel(WebSocketUpgrade upgrade, FrameProtocol.Settings settings,
-      Flow<byte[], String, NotUsed> application) {
-    if (!(upgrade instanceof UpgradeToWebSocketLowLevel frames)) {
-      throw new IllegalStateException("Pekko HTTP no longer offers WebSocket frames: " + upgrade.getClass());
-    }
-    Flow<FrameEvent, FrameEvent, Object> handler = BidiFlow.fromGraph(new FrameProtocol(settings))
-        .join(application)
-        .mapMaterializedValue(notUsed -> notUsed);
-    return frames.handleFrames(handler, Option.empty());
+  static Route serve(FrameProtocol.Settings settings, Supplier<Flow<byte[], String, NotUsed>> application) {
+    return Directives.extractWebSocketUpgrade(upgrade -> {
+      if (!(upgrade instanceof UpgradeToWebSocketLowLevel frames)) {
+        throw new IllegalStateException("Pekko HTTP no longer offers WebSocket frames: " + upgrade.getClass());
+      }
+      Flow<FrameEvent, FrameEvent, Object> handler = BidiFlow.fromGraph(new FrameProtocol(settings))
+          .join(application.get())
+          .mapMaterializedValue(notUsed -> notUsed);
+      return Directives.complete(frames.handleFrames(handler, Option.empty()));
+    });
   }
 
   /** The stream took the last frame and wants the next. */
@@ -83,13 +79,13 @@ final class Sockets {
    * An outbound side paced by the reader: frames are sent one at a time, the next when the stream acknowledges the
    * last ({@link Acked} to {@code connection}); the connection is told {@link Attached} once it is materialized.
    */
-  static Source<Message, NotUsed> pacedOutbound(ActorSystem<?> system, ActorRef<Object> connection) {
-    Pair<ActorRef<Out>, Source<Message, NotUsed>> outbound = ActorSource.<Out, Object>actorRefWithBackpressure(
+  static Source<String, NotUsed> pacedOutbound(ActorSystem<?> system, ActorRef<Object> connection) {
+    Pair<ActorRef<Out>, Source<String, NotUsed>> outbound = ActorSource.<Out, Object>actorRefWithBackpressure(
             connection, Acked.INSTANCE,
             out -> out == Close.INSTANCE ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
             out -> Optional.empty())
         .collectType(Text.class)
-        .<Message>map(text -> TextMessage.create(text.text()))
+        .map(Text::text)
         .preMaterialize(system);
     connection.tell(new Attached(outbound.first()));
     return outbound.second();
@@ -200,19 +196,16 @@ final class Sockets {
     }
   }
 
-  /** The inbound side of a stream the client only listens to: drains what it sends, calls {@code ended} when it ends. */
-  static Sink<Message, NotUsed> listenOnly(ActorSystem<?> system, Runnable ended) {
-    return Flow.<Message>create()
+  /**
+   * The inbound side of a socket whose client only listens: drops what it sends, calls {@code ended} when its side
+   * ends (the client left, or sent a message over the size limit).
+   */
+  static Sink<byte[], NotUsed> listenOnly(Runnable ended) {
+    return Flow.<byte[]>create()
         .watchTermination((mat, done) -> {
           done.whenComplete((ok, failure) -> ended.run());
           return mat;
         })
-        .to(Sink.foreach(message -> {
-          if (message.isText()) {
-            message.asTextMessage().getStreamedText().runWith(Sink.ignore(), system);
-          } else {
-            message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), system);
-          }
-        }));
+        .to(Sink.ignore());
   }
 }

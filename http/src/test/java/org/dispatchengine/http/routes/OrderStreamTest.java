@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -33,7 +35,10 @@ class OrderStreamTest extends FlowSupport {
   static final NodeExtension NODE = NodeExtension.onH2(Map.of(
       // a handful of waiting changes, and little room in the kernel, so that a reader falls behind quickly
       "dispatch.orders.stream.outbound-buffer", SLOW_READER_LIMIT,
-      "pekko.http.server.socket-options.so-send-buffer-size", 4096), CLOCK);
+      "pekko.http.server.socket-options.so-send-buffer-size", 4096,
+      // courier sockets close after 2 s of silence, order streams never do; both are pinged every second
+      "dispatch.couriers.socket.idle-timeout", "2s",
+      "pekko.http.server.websocket.periodic-keep-alive-max-idle", "1s"), CLOCK);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Override
@@ -90,6 +95,27 @@ class OrderStreamTest extends FlowSupport {
 
   private int refused(String orderId, String token, String query) {
     return WsClient.refusedStatus(() -> watch(orderId, token, query));
+  }
+
+  @Test
+  void aSilentWatcherIsPingedNotClosedButAMessageOverTheLimitClosesItsStream() throws Exception {
+    TestTenant t = tenant("os-limits");
+    String customer = t.token("customer", "c1");
+    String id = createOrder(customer, "k", "{\"storeId\":\"s1\",\"dropoff\":" + DROPOFF + "}").json().get("id").asText();
+    try (RawWsClient app = slowReader(id, customer)) {
+      assertEquals("snapshot", next(app).get("type").asText());
+      int pings = 0;
+      for (long end = System.nanoTime() + 3_500_000_000L; System.nanoTime() < end; ) {
+        Optional<RawWsClient.Frame> frame = app.nextFrame(500);
+        if (frame.isPresent()) {
+          assertEquals(RawWsClient.PING, frame.get().opcode(), "silence past the couriers' idle timeout is fine here");
+          pings++;
+        }
+      }
+      assertTrue(pings >= 2, "pinged about every second: " + pings);
+      app.sendFrame(RawWsClient.TEXT, true, "x".repeat(17_000).getBytes(StandardCharsets.UTF_8), true);
+      assertEquals(1009, next(app).get("code").asInt(), "16 KiB at most, as on courier sockets");
+    }
   }
 
   @Test
