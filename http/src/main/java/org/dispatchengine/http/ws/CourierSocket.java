@@ -232,16 +232,16 @@ public final class CourierSocket extends AllDirectives {
 
   private enum Reannounce implements NoSerializationVerificationNeeded { FIRST, SECOND }
 
+  /** Why the inbound side failed: {@link FrameProtocol} ends it with these exceptions themselves. */
   private String closingFrame(Throwable failure) {
-    Throwable cause = failure.getCause() != null && !(failure instanceof TimeoutException) ? failure.getCause() : failure;
-    if (failure instanceof StreamLimitReachedException || cause instanceof StreamLimitReachedException) {
+    if (failure instanceof StreamLimitReachedException) {
       refusedFrames.increment();
       return json.text(new Sockets.ErrorFrame("Frame too large",
           "frames are limited to " + settings.protocol().maxMessageBytes() + " bytes; closing the connection"));
     }
-    if (failure instanceof TimeoutException || cause instanceof TimeoutException) {
-      return json.text(new Sockets.ErrorFrame("Idle", "nothing received for " + settings.protocol().idleTimeout().toSeconds()
-          + " s; closing the connection"));
+    if (failure instanceof TimeoutException) {
+      return json.text(new Sockets.ErrorFrame("Idle", "nothing received for "
+          + settings.protocol().idleTimeout().toSeconds() + " s; closing the connection"));
     }
     return json.text(new Sockets.ErrorFrame("Closing", "the connection failed"));
   }

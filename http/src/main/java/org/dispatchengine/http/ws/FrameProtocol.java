@@ -104,7 +104,9 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
   private final class Logic extends TimerGraphStageLogic {
     private static final String CHECK = "check";
 
-    private final long idleNanos = settings.idleTimeout() == null ? Long.MAX_VALUE : settings.idleTimeout().toNanos();
+    /** Whether silence closes the socket: not for clients that only listen. */
+    private final boolean closesWhenIdle = settings.idleTimeout() != null;
+    private final long idleNanos = closesWhenIdle ? settings.idleTimeout().toNanos() : 0;
     private final long keepAliveNanos = settings.keepAlive().toNanos();
     private final long closeNanos = CLOSE_TIMEOUT.toNanos();
 
@@ -375,9 +377,9 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
 
     /** One timer per connection: the close deadline while closing, else the earlier of keep-alive and idle. */
     private void scheduleNextCheck() {
-      boolean idleCounts = !applicationDeaf && settings.idleTimeout() != null;
       long next = closeDeadline != 0 ? closeDeadline
-          : Math.min(lastSent + keepAliveNanos, idleCounts ? lastReceived + idleNanos : Long.MAX_VALUE);
+          : Math.min(lastSent + keepAliveNanos, closesWhenIdle && !applicationDeaf ? lastReceived + idleNanos
+              : Long.MAX_VALUE);
       scheduleOnce(CHECK, Duration.ofNanos(Math.max(next - System.nanoTime(), 1_000_000L)));
     }
 
@@ -394,7 +396,7 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
         }
         return;
       }
-      if (settings.idleTimeout() != null && now - lastReceived >= idleNanos && !applicationDeaf) {
+      if (closesWhenIdle && !applicationDeaf && now - lastReceived >= idleNanos) {
         stopListening(new TimeoutException("no message for " + settings.idleTimeout().toSeconds() + " s"));
         return;
       }

@@ -64,7 +64,7 @@ final class Sockets {
       }
       Flow<FrameEvent, FrameEvent, Object> handler = BidiFlow.fromGraph(new FrameProtocol(settings))
           .join(application.get())
-          .mapMaterializedValue(notUsed -> notUsed);
+          .mapMaterializedValue(notUsed -> notUsed); // handleFrames takes a graph materializing to Object
       return Directives.complete(frames.handleFrames(handler, Option.empty()));
     });
   }

@@ -101,7 +101,8 @@ class OrderStreamTest extends FlowSupport {
   void aSilentWatcherIsPingedNotClosedButAMessageOverTheLimitClosesItsStream() throws Exception {
     TestTenant t = tenant("os-limits");
     String customer = t.token("customer", "c1");
-    String id = createOrder(customer, "k", "{\"storeId\":\"s1\",\"dropoff\":" + DROPOFF + "}").json().get("id").asText();
+    String id = createOrder(customer, "k", "{\"storeId\":\"s1\",\"dropoff\":" + DROPOFF + "}")
+        .json().get("id").asText();
     try (RawWsClient app = slowReader(id, customer)) {
       assertEquals("snapshot", next(app).get("type").asText());
       int pings = 0;
