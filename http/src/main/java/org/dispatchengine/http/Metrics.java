@@ -73,6 +73,13 @@ public final class Metrics extends AllDirectives {
         "From a location report received to its position frame handed to an order stream's socket").register(registry);
   }
 
+  /** From an order asking dispatch for a courier to the offer frame handed to the chosen courier's socket. */
+  public Timer dispatchOfferTimer() {
+    return latency("dispatch.offer.frame",
+        "From an order asking dispatch for a courier to the offer frame handed to the courier's socket")
+        .register(registry);
+  }
+
   /** A latency timer with p50, p99 and p99.9 over roughly the last 30 s: what a dashboard or a benchmark wants. */
   private static Timer.Builder latency(String name, String description) {
     return Timer.builder(name)

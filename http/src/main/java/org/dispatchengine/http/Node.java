@@ -201,7 +201,7 @@ public final class Node {
       endpoints.addAll(new OsmAndRoutes(json, settings.bodyReadTimeout(), couriers, auth, clock).endpoints());
       CourierSocket.Settings courierSocket = socketSettings(full);
       endpoints.addAll(new CourierSocket(system, json, auth, couriers, live, courierSocket, clock,
-          metrics.registry()).endpoints());
+          new CourierSocket.Meters(metrics.registry(), metrics.dispatchOfferTimer())).endpoints());
       int streamBuffer = full.getInt("dispatch.orders.stream.outbound-buffer");
       // order streams and the live map: their clients only listen, so silence never closes them
       FrameProtocol.Settings listeners = new FrameProtocol.Settings(courierSocket.protocol().maxMessageBytes(), null,

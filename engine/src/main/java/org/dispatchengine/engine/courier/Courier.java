@@ -501,11 +501,11 @@ public final class Courier
           .thenRun(s -> tellAcceptance(offer, 0))
           .thenNoReply();
     }
+    // the app sees the offer while it is written (ADR 0015): an answer waits in the stash until the write is done
+    notice("offer", offer.orderId(), null, now, offer);
     return persistAnnounced(List.of(new OfferReceived(tenantId, courierId, offer, now)))
-        .thenRun(s -> {
-          notice("offer", offer.orderId(), null, now, offer);
-          reminders.remind(entityId, new OfferDeadline(offer.offerId()), Duration.between(now, offer.expiresAt()));
-        })
+        .thenRun(s -> reminders.remind(entityId, new OfferDeadline(offer.offerId()),
+            Duration.between(now, offer.expiresAt())))
         .thenNoReply();
   }
 

@@ -3,6 +3,7 @@ package org.dispatchengine.engine.courier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.dispatchengine.engine.EntityAsk;
 import org.dispatchengine.engine.Ids;
@@ -65,16 +66,21 @@ public final class CourierService {
         (ActorRef<StatusReply<Courier.LocationOutcome>> r) -> new Courier.ReportLocation(fix, 0, r));
   }
 
-  /**
-   * Reports a position without waiting (sockets): the courier answers {@code handled} once it has dealt with it, which
-   * lets the sender bound how many of its reports are under way.
-   *
-   * @param receivedNanos when this node received the report, by {@code System.nanoTime()}
-   */
-  public void tell(String tenantId, String courierId, Fix fix, long receivedNanos,
-      ActorRef<StatusReply<Courier.LocationOutcome>> handled) {
-    sharding.entityRefFor(Courier.ENTITY_KEY, Ids.entityId(tenantId, courierId))
-        .tell(new Courier.ReportLocation(fix, receivedNanos, handled));
+  /** Tells a courier position reports without waiting for each: see {@link #reports}. */
+  @FunctionalInterface
+  public interface Reports {
+    /**
+     * @param receivedNanos when this node received the report, by {@code System.nanoTime()}
+     * @param handled told once the courier has dealt with the report, which lets the sender bound how many of its
+     *     reports are under way
+     */
+    void tell(Fix fix, long receivedNanos, ActorRef<StatusReply<Courier.LocationOutcome>> handled);
+  }
+
+  /** Where a socket sends its courier's reports: one reference to the courier for the connection's lifetime. */
+  public Reports reports(String tenantId, String courierId) {
+    EntityRef<Courier.Command> courier = sharding.entityRefFor(Courier.ENTITY_KEY, Ids.entityId(tenantId, courierId));
+    return (fix, receivedNanos, handled) -> courier.tell(new Courier.ReportLocation(fix, receivedNanos, handled));
   }
 
   public void release(String tenantId, String courierId, String orderId, String reason) {

@@ -226,6 +226,9 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
   private final String orderId;
   private final Links links;
   private final Clock clock;
+  // when this incarnation last asked dispatch for a courier, by the wall clock (not the entity's, which tests fix), so
+  // that the courier's socket can measure the time from the request to the offer frame
+  private Instant dispatchRequestedAt;
 
   private Order(String entityId, Links links, Clock clock) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
@@ -433,6 +436,13 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     Instant now = clock.instant();
     Instant expiresAt = now.plus(decision.assign() ? ASSIGN_TIMEOUT : search.settings().offerTimeout());
     String offerId = "off_" + ApiKeys.randomToken(12);
+    // the couriers are told while the offer is written, not after (ADR 0015): an answer that comes first waits in the
+    // stash until the write is done, and one to an offer whose write failed is refused as not open
+    OrderRecord order = state.order();
+    for (String courierId : decision.chosen()) {
+      links.couriers().offer(tenantId, courierId, new CourierOffer(offerId, orderId, order.pickup(), order.dropoff(),
+          expiresAt, decision.assign(), false, dispatchRequestedAt));
+    }
     return persistThen(state, List.of(new CourierOffered(tenantId, orderId, offerId, decision, expiresAt, DISPATCHER,
         now))).thenNoReply();
   }
@@ -517,6 +527,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
   /** Asks the dispatcher for this round, and reminds the order to ask again if no decision comes. */
   private void requestCourier(OrderRecord order, Search search) {
     Place target = order.pickup() != null ? order.pickup() : order.dropoff();
+    dispatchRequestedAt = Instant.now();
     links.dispatcher().request(new DispatchRequest(tenantId, orderId, target.point(), order.zoneId(),
         search.settings(), search.excluded(), search.round()));
     Duration waited = Duration.between(search.since(), clock.instant());
@@ -563,10 +574,6 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     } else if (event instanceof DispatchStarted) {
       requestCourier(order, after.search());
     } else if (event instanceof CourierOffered offered) {
-      for (String courierId : offered.decision().chosen()) {
-        links.couriers().offer(tenantId, courierId, new CourierOffer(offered.offerId(), orderId, order.pickup(),
-            order.dropoff(), offered.expiresAt(), offered.decision().assign(), false));
-      }
       links.reminders().remind(entityId, new OfferDeadline(offered.offerId()),
           Duration.between(clock.instant(), offered.expiresAt()));
     } else if (event instanceof OfferExpired expired) {

@@ -51,7 +51,7 @@ class CourierOfferTest {
   }
 
   private static CourierOffer offer(String offerId, String orderId, boolean assign) {
-    return new CourierOffer(offerId, orderId, PICKUP, DROPOFF, NOW.plusSeconds(30), assign, false);
+    return new CourierOffer(offerId, orderId, PICKUP, DROPOFF, NOW.plusSeconds(30), assign, false, null);
   }
 
   private StatusReply<Courier.CourierStatus> answer(String offerId, boolean accept) {
@@ -133,7 +133,7 @@ class CourierOfferTest {
     assertEquals("offer.revoked", notices().get(notices().size() - 1).type());
 
     courier.runCommand(new Courier.ReceiveOffer(
-        new CourierOffer("f3", "o3", PICKUP, DROPOFF, NOW.plusSeconds(90), false, false)));
+        new CourierOffer("f3", "o3", PICKUP, DROPOFF, NOW.plusSeconds(90), false, false, null)));
     assertEquals("f3", record().offer().offerId());
     courier.runCommand(new Courier.RevokeOffer("f3", "expired"));
     CourierNotice revoked = notices().get(notices().size() - 1);

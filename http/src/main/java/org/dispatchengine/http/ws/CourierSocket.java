@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -79,6 +80,9 @@ public final class CourierSocket extends AllDirectives {
   public record Settings(FrameProtocol.Settings protocol, double maxReportsPerSecond, int maxInFlight,
       Duration lostAfter, int outboundBuffer, Origins origins) {}
 
+  /** Counters and timers of the courier sockets. */
+  public record Meters(MeterRegistry registry, Timer offerLatency) {}
+
   private final ActorSystem<?> system;
   private final Json json;
   private final Authenticator auth;
@@ -91,9 +95,11 @@ public final class CourierSocket extends AllDirectives {
   private final Counter overloadDropped;
   private final Counter lostReports;
   private final Counter refusedFrames;
+  private final Timer offerLatency;
 
   public CourierSocket(ActorSystem<?> system, Json json, Authenticator auth, CourierService couriers,
-      ClusterLiveUpdates live, Settings settings, Clock clock, MeterRegistry registry) {
+      ClusterLiveUpdates live, Settings settings, Clock clock, Meters meters) {
+    MeterRegistry registry = meters.registry();
     this.system = system;
     this.json = json;
     this.auth = auth;
@@ -114,6 +120,7 @@ public final class CourierSocket extends AllDirectives {
         .register(registry);
     this.refusedFrames = Counter.builder("dispatch.courier.socket.refused")
         .description("Frames answered with an error frame").register(registry);
+    this.offerLatency = meters.offerLatency();
   }
 
   public List<Endpoint> endpoints() {
@@ -171,6 +178,7 @@ public final class CourierSocket extends AllDirectives {
     openOffer.ifPresent(offer -> connection.tell(frame(OfferFrame.of(offer))));
 
     TokenBucket limiter = new TokenBucket(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2);
+    CourierService.Reports courier = couriers.reports(tenantId, courierId);
     // the frame protocol below ends this side when a message is too large or none came for the idle timeout
     Sink<byte[], NotUsed> inbound = Flow.<byte[]>create()
         .watchTermination((mat, done) -> {
@@ -178,7 +186,7 @@ public final class CourierSocket extends AllDirectives {
               .map(this::closingFrame))));
           return mat;
         })
-        .to(Sink.foreach(frame -> handle(tenantId, courierId, frame, limiter, inFlight, connection)));
+        .to(Sink.foreach(frame -> handle(courier, tenantId, courierId, frame, limiter, inFlight, connection)));
     // not coupled: when the inbound side ends, the connection actor still says why before it ends the outbound side
     return Flow.fromSinkAndSource(inbound, outbound.second());
   }
@@ -215,6 +223,9 @@ public final class CourierSocket extends AllDirectives {
           })
           .onMessage(CourierNotice.class, notice -> {
             out.tell(frame(noticeFrame(notice)));
+            if (notice.type().equals("offer") && notice.offer().requestedAt() != null) {
+              offerLatency.record(Duration.between(notice.offer().requestedAt(), Instant.now()));
+            }
             return Behaviors.same();
           })
           .onMessage(Sockets.Text.class, frame -> {
@@ -246,12 +257,17 @@ public final class CourierSocket extends AllDirectives {
     return json.text(new Sockets.ErrorFrame("Closing", "the connection failed"));
   }
 
-  private void handle(String tenantId, String courierId, byte[] utf8, TokenBucket limiter, InFlightBound inFlight,
-      ActorRef<Object> connection) {
+  private void handle(CourierService.Reports courier, String tenantId, String courierId, byte[] utf8,
+      TokenBucket limiter, InFlightBound inFlight, ActorRef<Object> connection) {
     long receivedNanos = System.nanoTime();
     // every frame counts against the rate, or a client could have the node answer garbage as fast as it sends it
     if (!limiter.tryTake(receivedNanos)) {
       rateDropped.increment();
+      return;
+    }
+    Fix located = LocationInput.readFrame(json.mapper().getFactory(), utf8, clock);
+    if (located != null) {
+      report(courier, located, inFlight, connection, receivedNanos);
       return;
     }
     JsonNode frame;
@@ -268,13 +284,14 @@ public final class CourierSocket extends AllDirectives {
       return;
     }
     switch (frame.get("type").textValue()) {
-      case "location" -> location(tenantId, courierId, frame, inFlight, connection, receivedNanos);
+      case "location" -> location(courier, frame, inFlight, connection, receivedNanos);
       case "offer.accept", "offer.decline" -> answer(tenantId, courierId, frame, connection);
       default -> refuse(connection, "Unknown type", "frame type " + frame.get("type").textValue() + " is not known");
     }
   }
 
-  private void location(String tenantId, String courierId, JsonNode frame, InFlightBound inFlight,
+  /** A location frame the fast path did not take: read in full, so that a bad one is told what is wrong with it. */
+  private void location(CourierService.Reports courier, JsonNode frame, InFlightBound inFlight,
       ActorRef<Object> connection, long receivedNanos) {
     Fix fix;
     try {
@@ -285,6 +302,11 @@ public final class CourierSocket extends AllDirectives {
       refuse(connection, "Invalid location", fieldErrors(e));
       return;
     }
+    report(courier, fix, inFlight, connection, receivedNanos);
+  }
+
+  private void report(CourierService.Reports courier, Fix fix, InFlightBound inFlight, ActorRef<Object> connection,
+      long receivedNanos) {
     switch (inFlight.tryStart(receivedNanos)) {
       case REFUSED -> {
         overloadDropped.increment();
@@ -294,7 +316,7 @@ public final class CourierSocket extends AllDirectives {
       case STARTED -> { }
     }
     reports.increment();
-    couriers.tell(tenantId, courierId, fix, receivedNanos, connection.unsafeUpcast());
+    courier.tell(fix, receivedNanos, connection.unsafeUpcast());
   }
 
   /** An answer to an offer; the outcome comes as {@code assigned} or {@code offer.revoked}, a refusal as an error. */

@@ -28,83 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 abstract class DispatchFlowContract extends FlowSupport {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /**
-   * A courier on shift with its app connected, reporting from {@code lat}, {@code lon} (13.405 unless told; the store
-   * is at 52.52, 13.405).
-   */
-  private final class App implements AutoCloseable {
-    final String id;
-    final double lat;
-    volatile double lon;
-    final WsClient socket;
-
-    App(TestTenant t, String id, double lat) {
-      this(t, id, lat, 13.405);
-    }
-
-    App(TestTenant t, String id, double lat, double lon) {
-      this.id = id;
-      this.lat = lat;
-      this.lon = lon;
-      onlineCourier(t, id, 1);
-      socket = WsClient.connect(URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/courier"),
-          Map.of("Authorization", "Bearer " + t.token("courier", id)));
-      report();
-      Eventually.await(id + " located", () -> node().get("/v1/couriers/" + id, t.key()).json(),
-          courier -> courier.path("location").path("lat").asDouble() == lat);
-    }
-
-    void report() {
-      socket.send("{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"at\":\"" + Instant.now()
-          + "\"}");
-    }
-
-    /** Jumps to {@code newLon}: too fast to be trusted at once, so a second report confirms it. */
-    void moveTo(double newLon) {
-      lon = newLon;
-      report();
-      report();
-    }
-
-    void accept(String offerId) {
-      socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + offerId + "\"}");
-    }
-
-    void decline(String offerId) {
-      socket.send("{\"type\":\"offer.decline\",\"offerId\":\"" + offerId + "\"}");
-    }
-
-    /** The next frame of {@code type}, reporting the position now and then as a real app does. */
-    JsonNode await(String type) throws Exception {
-      long deadline = System.nanoTime() + 15_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        String frame = socket.poll(300);
-        if (frame == null) {
-          report();
-        } else if (MAPPER.readTree(frame).path("type").asText().equals(type)) {
-          return MAPPER.readTree(frame);
-        }
-      }
-      throw new AssertionError(id + " got no " + type + " frame");
-    }
-
-    /** No frame of {@code type} within {@code millis}. */
-    void quietFor(String type, long millis) throws Exception {
-      long deadline = System.nanoTime() + millis * 1_000_000;
-      while (System.nanoTime() < deadline) {
-        String frame = socket.poll(100);
-        if (frame != null) {
-          assertNotEquals(type, MAPPER.readTree(frame).path("type").asText(), frame);
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      socket.close();
-    }
-  }
-
   private void setDispatch(TestTenant t, String body) {
     RunningNode.Reply reply = node().send(put("/v1/settings/dispatch", t.key(), body));
     assertEquals(200, reply.status(), reply.toString());
@@ -166,7 +89,7 @@ abstract class DispatchFlowContract extends FlowSupport {
   void theNearestCourierIsOfferedFirstADeclineGoesToTheNextWhoAccepts() throws Exception {
     TestTenant t = tenant("disp-offer");
     setDispatch(t, "{\"mode\":\"offer\",\"trigger\":\"created\",\"offerTimeoutSeconds\":30}");
-    try (App near = new App(t, "near", 52.521); App far = new App(t, "far", 52.53)) {
+    try (CourierApp near = new CourierApp(t, "near", 52.521); CourierApp far = new CourierApp(t, "far", 52.53)) {
       String orderId = order(t, "o-1");
       JsonNode first = near.await("offer");
       assertEquals(orderId, first.get("orderId").asText());
@@ -219,7 +142,7 @@ abstract class DispatchFlowContract extends FlowSupport {
   void anIgnoredOfferExpiresAndTheLastRoundSendsTheOrderToPeople() throws Exception {
     TestTenant t = tenant("disp-expire");
     setDispatch(t, "{\"mode\":\"offer\",\"trigger\":\"created\",\"offerTimeoutSeconds\":5,\"maxOffers\":1}");
-    try (App only = new App(t, "only", 52.521)) {
+    try (CourierApp only = new CourierApp(t, "only", 52.521)) {
       String orderId = order(t, "o-1");
       JsonNode offer = only.await("offer");
       JsonNode revoked = only.await("offer.revoked");
@@ -254,11 +177,12 @@ abstract class DispatchFlowContract extends FlowSupport {
   void aBroadcastHasOneWinnerWhenEveryoneAcceptsAtOnce() throws Exception {
     TestTenant t = tenant("disp-broadcast");
     setDispatch(t, "{\"mode\":\"broadcast\",\"broadcastSize\":3,\"trigger\":\"created\"}");
-    try (App a = new App(t, "a", 52.521); App b = new App(t, "b", 52.522); App c = new App(t, "c", 52.523)) {
+    try (CourierApp a = new CourierApp(t, "a", 52.521); CourierApp b = new CourierApp(t, "b", 52.522);
+        CourierApp c = new CourierApp(t, "c", 52.523)) {
       String orderId = order(t, "o-1");
-      List<App> apps = List.of(a, b, c);
+      List<CourierApp> apps = List.of(a, b, c);
       List<JsonNode> offers = new ArrayList<>();
-      for (App app : apps) {
+      for (CourierApp app : apps) {
         offers.add(app.await("offer"));
       }
       String offerId = offers.get(0).get("offerId").asText();
@@ -268,14 +192,14 @@ abstract class DispatchFlowContract extends FlowSupport {
 
       JsonNode assigned = awaitOrder(t, orderId, "assigned");
       String winner = assigned.get("courierId").asText();
-      for (App app : apps) {
+      for (CourierApp app : apps) {
         if (app.id.equals(winner)) {
           assertEquals(orderId, app.await("assigned").get("orderId").asText());
         } else {
           assertEquals(offerId, app.await("offer.revoked").get("offerId").asText());
         }
       }
-      for (App app : apps) {
+      for (CourierApp app : apps) {
         JsonNode courier = Eventually.await(app.id + " settled", () -> node().get("/v1/couriers/" + app.id, t.key())
             .json(), json -> !json.hasNonNull("offer"));
         assertEquals(app.id.equals(winner) ? 1 : 0, courier.get("load").asInt(), app.id);
@@ -287,7 +211,7 @@ abstract class DispatchFlowContract extends FlowSupport {
   void autoAssignsTheBestCourierWithoutAsking() throws Exception {
     TestTenant t = tenant("disp-auto");
     setDispatch(t, "{\"mode\":\"auto\",\"trigger\":\"accepted\"}");
-    try (App courier = new App(t, "k1", 52.521)) {
+    try (CourierApp courier = new CourierApp(t, "k1", 52.521)) {
       String orderId = order(t, "o-1");
       courier.quietFor("offer", 700);
       assertEquals("unassigned", node().get("/v1/orders/" + orderId, t.key()).json()
@@ -302,7 +226,7 @@ abstract class DispatchFlowContract extends FlowSupport {
   void batchMatchesAWindowOfOrdersToDifferentCouriers() throws Exception {
     TestTenant t = tenant("disp-batch");
     setDispatch(t, "{\"mode\":\"batch\",\"batchWindowMillis\":500,\"trigger\":\"created\"}");
-    try (App a = new App(t, "a", 52.521); App b = new App(t, "b", 52.56)) {
+    try (CourierApp a = new CourierApp(t, "a", 52.521); CourierApp b = new CourierApp(t, "b", 52.56)) {
       String first = order(t, "o-1");
       String second = order(t, "o-2");
       JsonNode offerA = a.await("offer");
@@ -334,7 +258,8 @@ abstract class DispatchFlowContract extends FlowSupport {
     zone(t, "west", "w", 13.0, 13.4);
     zone(t, "east", "e", 13.4, 13.8);
     setDispatch(t, "{\"mode\":\"offer\",\"trigger\":\"created\"}");
-    try (App westerner = new App(t, "westerner", 52.52, 13.39); App easterner = new App(t, "easterner", 52.52, 13.45)) {
+    try (CourierApp westerner = new CourierApp(t, "westerner", 52.52, 13.39);
+        CourierApp easterner = new CourierApp(t, "easterner", 52.52, 13.45)) {
       String first = order(t, "o-1");
       JsonNode offer = easterner.await("offer");
       assertEquals(first, offer.get("orderId").asText(), "the westerner is nearer, but in another region");
@@ -352,7 +277,7 @@ abstract class DispatchFlowContract extends FlowSupport {
 
       assertEquals(200, node().post("/v1/couriers/easterner/shift", t.key(), "{\"online\":false}").status());
     }
-    try (App roamer = new App(t, "roamer", 52.52, 13.45)) {
+    try (CourierApp roamer = new CourierApp(t, "roamer", 52.52, 13.45)) {
       roamer.moveTo(13.39);
       Eventually.await("roamer in the west", () -> node().get("/v1/couriers/roamer", t.key()).json(),
           courier -> courier.path("location").path("lon").asDouble() == 13.39);

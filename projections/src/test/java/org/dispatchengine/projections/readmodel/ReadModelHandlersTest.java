@@ -202,7 +202,7 @@ class ReadModelHandlersTest {
         .add(pid, new Courier.TrackSampled(t, "k1", new Fix(52.0, 13.0, 5.0, 3.0, 90.0, now.minus(Duration.ofDays(40)))))
         .add(pid, new Courier.ShiftStarted(t, "k1", start))
         .add(pid, new Courier.TrackSampled(t, "k1", new Fix(52.50, 13.40, 5.0, 3.0, 90.0, start.plusSeconds(60))))
-        .add(pid, new Courier.OfferReceived(t, "k1", new CourierOffer("of1", "o1", null, null, start, false, false),
+        .add(pid, new Courier.OfferReceived(t, "k1", new CourierOffer("of1", "o1", null, null, start, false, false, null),
             start.plusSeconds(70)))
         .add(pid, new Courier.OfferAccepted(t, "k1", "of1", start.plusSeconds(80)))
         .add(pid, new Courier.OrderTaken(t, "k1", "o1", null, null, start.plusSeconds(90)))
