@@ -2,13 +2,12 @@ package org.dispatchengine.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,8 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * End-to-end dispatch latency: a tenant in {@code offer} mode dispatching on creation, N couriers on shift with their
  * apps connected and located over the city, 100 stores spread over it, and orders created at a fixed rate. Each order
  * is timed from its create request sent to the {@code offer} frame arriving on a courier's socket (an upper bound of
- * trigger to offer: it includes the create's own request and journal write); couriers accept at once, as a busy
- * fleet's apps do. Couriers fill the city's grid ({@link LoadClient#gridPosition}) column by column: with fewer than
+ * trigger to offer: it includes the create's own request and journal write), and the node's own measure of trigger to
+ * offer is read from {@code /metrics} ({@code dispatch_offer_frame_seconds}: from the order asking dispatch for a
+ * courier, right after its trigger event is written, to the offer frame handed to the courier's socket). Couriers
+ * accept at once, as a busy fleet's apps do. Couriers fill the city's grid ({@link LoadClient#gridPosition}) column by column: with fewer than
  * 10,000 the east of the city has none, and orders from stores there find no courier in reach.
  *
  * <pre>
@@ -65,7 +66,15 @@ public final class DispatchLoad {
         "{\"mode\":\"offer\",\"trigger\":\"created\",\"offerTimeoutSeconds\":30}");
     long start = System.nanoTime();
     List<String> tokens = LoadClient.inParallel(couriers, 64, i -> client.onlineCourier(key, "c" + i));
-    List<App> apps = LoadClient.inParallel(couriers, 64, i -> connect(tokens.get(i), i));
+    List<App> apps = new ArrayList<>();
+    for (int i = 0; i < couriers; i++) {
+      apps.add(new App(i));
+    }
+    List<SocketFleet.Socket> sockets = LoadClient.openAll(new SocketFleet(client.url()), couriers,
+        i -> "/v1/ws/courier", tokens::get, apps::get);
+    for (int i = 0; i < couriers; i++) {
+      apps.get(i).socket = sockets.get(i);
+    }
     apps.forEach(App::report);
     LoadClient.log("%d couriers on shift, connected and located in %.1f s", couriers, LoadClient.secondsSince(start));
     if (reportEverySeconds > 0) {
@@ -76,6 +85,22 @@ public final class DispatchLoad {
     Thread.sleep(30_000);
 
     start = System.nanoTime();
+    // the node's percentiles cover about the last 30 s: read every 10 s while orders come, keep the worst of each
+    double[] nodeWorst = new double[3];
+    Thread reader = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          Thread.sleep(10_000);
+          readNodeOfferLatency(nodeWorst);
+        }
+      } catch (InterruptedException done) {
+        // the orders are all offered
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
     LoadClient.inParallel(orders, 64, rate, i -> {
       String id = "o" + i;
       createSent.put(id, System.nanoTime());
@@ -95,20 +120,26 @@ public final class DispatchLoad {
     LoadClient.log("create request sent -> offer frame received: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
         toOffer.quantileMillis(0.5), toOffer.quantileMillis(0.99), toOffer.quantileMillis(0.999),
         toOffer.quantileMillis(1.0));
+    reader.interrupt();
+    readNodeOfferLatency(nodeWorst);
+    LoadClient.log("order asks dispatch -> offer frame out, as the node measured it (worst 30 s window): p50 %.1f ms, "
+        + "p99 %.1f ms, p99.9 %.1f ms", nodeWorst[0] * 1000, nodeWorst[1] * 1000, nodeWorst[2] * 1000);
   }
 
-  private App connect(String token, int index) {
-    App app = new App(index);
-    app.socket = client.connect("/v1/ws/courier", token, app);
-    return app;
+  private void readNodeOfferLatency(double[] worst) throws Exception {
+    Map<String, Double> metrics = client.metrics();
+    String[] quantiles = {"0.5", "0.99", "0.999"};
+    for (int i = 0; i < quantiles.length; i++) {
+      worst[i] = Math.max(worst[i],
+          metrics.getOrDefault("dispatch_offer_frame_seconds{quantile=\"" + quantiles[i] + "\"}", 0.0));
+    }
   }
 
   /** A courier's app: stays where it is, reports it, and accepts every offer. */
-  private final class App implements WebSocket.Listener {
+  private final class App implements SocketFleet.Listener {
     private final double lat;
     private final double lon;
-    private final StringBuilder partial = new StringBuilder();
-    WebSocket socket;
+    SocketFleet.Socket socket;
 
     App(int index) {
       double[] position = LoadClient.gridPosition(index);
@@ -116,33 +147,19 @@ public final class DispatchLoad {
       lon = position[1];
     }
 
-    private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
-
     void report() {
-      send("{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"accuracy\":5,\"at\":\""
-          + Instant.now() + "\"}");
-    }
-
-    /** One frame after the other (a WebSocket takes one send at a time), without blocking the caller. */
-    private synchronized void send(String frame) {
-      sending = sending.thenCompose(previous -> socket.sendText(frame, true));
+      socket.send("{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"accuracy\":5,\"at\":\""
+          + Instant.now() + "\"}", false);
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        offered(partial.toString());
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
+    public void onMessage(SocketFleet.Socket socket, byte[] payload) {
+      offered(new String(payload, StandardCharsets.UTF_8));
     }
 
     @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    public void onClosed(SocketFleet.Socket socket, int code) {
       closed.incrementAndGet();
-      return null;
     }
 
     private void offered(String text) {
@@ -164,7 +181,7 @@ public final class DispatchLoad {
         toOffer.recordMicros((System.nanoTime() - sent) / 1_000);
         offers.incrementAndGet();
       }
-      send("{\"type\":\"offer.accept\",\"offerId\":\"" + offerId + "\"}");
+      socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + offerId + "\"}", false);
     }
   }
 }

@@ -1,8 +1,6 @@
 package org.dispatchengine.benchmark;
 
-import java.net.http.WebSocket;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,7 +46,18 @@ public final class IdleSockets {
 
     long before = heapAfterFullGc();
     start = System.nanoTime();
-    List<WebSocket> open = LoadClient.inParallel(sockets, 256, i -> watch(key, ids.get(i / perOrder)));
+    List<SocketFleet.Socket> open = LoadClient.openAll(new SocketFleet(client.url()), sockets,
+        i -> "/v1/ws/orders/" + ids.get(i / perOrder), i -> key, i -> new SocketFleet.Listener() {
+          @Override
+          public void onMessage(SocketFleet.Socket socket, byte[] payload) {
+            // the order's snapshot: these customers only keep their socket open
+          }
+
+          @Override
+          public void onClosed(SocketFleet.Socket socket, int code) {
+            closed.incrementAndGet();
+          }
+        });
     LoadClient.log("%d sockets open in %.1f s", open.size(), LoadClient.secondsSince(start));
     // the streams' snapshots and the subscriptions' gossip settle before the heap is read
     Thread.sleep(10_000);
@@ -62,23 +71,7 @@ public final class IdleSockets {
         before / 1048576.0, after / 1048576.0);
     LoadClient.log("%.1f KiB of heap per idle socket: %.0f sockets per GiB of heap", perSocket / 1024,
         GIB / perSocket);
-    open.forEach(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
-  }
-
-  private WebSocket watch(String key, String orderId) {
-    return client.connect("/v1/ws/orders/" + orderId, key, new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            webSocket.request(1);
-            return null;
-          }
-
-          @Override
-          public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.incrementAndGet();
-            return null;
-          }
-        });
+    open.forEach(socket -> socket.close(1000));
   }
 
   /** The node's used heap, summed over its pools, right after a full collection it was asked for. */

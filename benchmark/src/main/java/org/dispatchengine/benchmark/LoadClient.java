@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,12 +47,30 @@ final class LoadClient {
     return call(method, path, adminToken, null);
   }
 
-  /** Opens a WebSocket on {@code path} with {@code token}, waiting for the upgrade. */
-  WebSocket connect(String path, String token, WebSocket.Listener listener) {
-    return http.newWebSocketBuilder()
-        .header("Authorization", "Bearer " + token)
-        .buildAsync(URI.create(url.replaceFirst("^http", "ws") + path), listener)
-        .join();
+  /** The node's URL, as given. */
+  String url() {
+    return url;
+  }
+
+  /**
+   * Opens {@code count} WebSockets on {@code fleet}, socket {@code i} on {@code path.apply(i)} with the bearer
+   * {@code token.apply(i)}, at most 256 upgrades at a time; answers them in index order once all are open.
+   */
+  static List<SocketFleet.Socket> openAll(SocketFleet fleet, int count, java.util.function.IntFunction<String> path,
+      java.util.function.IntFunction<String> token, java.util.function.IntFunction<SocketFleet.Listener> listener)
+      throws Exception {
+    Semaphore upgrading = new Semaphore(256);
+    List<CompletableFuture<SocketFleet.Socket>> opening = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      upgrading.acquire();
+      opening.add(fleet.open(path.apply(i), token.apply(i), listener.apply(i))
+          .whenComplete((socket, failure) -> upgrading.release()));
+    }
+    List<SocketFleet.Socket> sockets = new ArrayList<>();
+    for (CompletableFuture<SocketFleet.Socket> socket : opening) {
+      sockets.add(socket.get());
+    }
+    return sockets;
   }
 
   JsonNode call(String method, String path, String token, String body) throws Exception {

@@ -1,15 +1,11 @@
 package org.dispatchengine.benchmark;
 
-
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -66,17 +62,27 @@ public final class LocationLoad {
     List<String> tokens = LoadClient.inParallel(couriers, 64, i -> client.onlineCourier(key, "c" + i));
     LoadClient.log("%d couriers defined, online and holding tokens in %.1f s", couriers, LoadClient.secondsSince(start));
 
-    List<WebSocket> watching = List.of();
+    SocketFleet fleet = new SocketFleet(client.url());
+    List<SocketFleet.Socket> watching = List.of();
     if (watchers > 0) {
       start = System.nanoTime();
       client.setUpCity(key);
       List<String> orders = LoadClient.inParallel(watchers, 64, i -> assignedOrder(key, "c" + i));
-      watching = LoadClient.inParallel(watchers, 64, i -> watch(key, orders.get(i)));
+      watching = LoadClient.openAll(fleet, watchers, i -> "/v1/ws/orders/" + orders.get(i), i -> key,
+          i -> (socket, payload) -> watched(payload));
       LoadClient.log("%d orders assigned, each with a watcher, in %.1f s", watchers, LoadClient.secondsSince(start));
     }
 
     start = System.nanoTime();
-    List<Connection> connections = LoadClient.inParallel(couriers, 256, i -> connect(tokens.get(i), i));
+    List<Connection> connections = new ArrayList<>();
+    for (int i = 0; i < couriers; i++) {
+      connections.add(new Connection(i));
+    }
+    List<SocketFleet.Socket> sockets = LoadClient.openAll(fleet, couriers, i -> "/v1/ws/courier", tokens::get,
+        connections::get);
+    for (int i = 0; i < couriers; i++) {
+      connections.get(i).socket = sockets.get(i);
+    }
     LoadClient.log("%d sockets open in %.1f s", connections.size(), LoadClient.secondsSince(start));
 
     // the first report of every courier is sampled into its track at once, and the JIT is cold: not the steady state
@@ -118,8 +124,8 @@ public final class LocationLoad {
           after.getOrDefault("dispatch_order_stream_position_seconds{quantile=\"0.99\"}", Double.NaN) * 1000,
           after.getOrDefault("dispatch_order_stream_position_seconds{quantile=\"0.999\"}", Double.NaN) * 1000);
     }
-    connections.forEach(c -> c.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
-    watching.forEach(w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+    connections.forEach(c -> c.socket.close(1000));
+    watching.forEach(w -> w.close(1000));
   }
 
   /** An order assigned to {@code courierId}. */
@@ -129,35 +135,19 @@ public final class LocationLoad {
     return id;
   }
 
-  private WebSocket watch(String key, String orderId) {
-    return client.connect("/v1/ws/orders/" + orderId, key, new Watcher());
-  }
-
-  /** Times each position frame from the {@code at} its courier's frame was stamped with when sent. */
-  private final class Watcher implements WebSocket.Listener {
-    private final StringBuilder partial = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        String frame = partial.toString();
-        partial.setLength(0);
-        int at = frame.indexOf("\"at\":\"");
-        if (frame.startsWith("{\"type\":\"courier.location\"") && at > 0) {
-          Instant sentAt = Instant.parse(frame.substring(at + 6, frame.indexOf('"', at + 6)));
-          pushLatency.recordMicros(ChronoUnit.MICROS.between(sentAt, Instant.now()));
-        }
-      }
-      webSocket.request(1);
-      return null;
+  /** Times a position frame from the {@code at} its courier's frame was stamped with when sent. */
+  private void watched(byte[] payload) {
+    String frame = new String(payload, StandardCharsets.UTF_8);
+    int at = frame.indexOf("\"at\":\"");
+    if (frame.startsWith("{\"type\":\"courier.location\"") && at > 0) {
+      Instant sentAt = Instant.parse(frame.substring(at + 6, frame.indexOf('"', at + 6)));
+      pushLatency.recordMicros(ChronoUnit.MICROS.between(sentAt, Instant.now()));
     }
   }
 
   /** One courier's socket and where it is. */
-  private final class Connection implements WebSocket.Listener {
-    WebSocket socket;
-    volatile CompletableFuture<WebSocket> pending = CompletableFuture.completedFuture(null);
+  private final class Connection implements SocketFleet.Listener {
+    SocketFleet.Socket socket;
     double lat;
     double lon;
 
@@ -168,36 +158,25 @@ public final class LocationLoad {
     }
 
     void report() {
-      if (!pending.isDone()) {
-        skippedBusy.incrementAndGet();
-        return;
-      }
       lat += 0.00004;
       String frame = "{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"accuracy\":5,"
           + "\"speed\":4.5,\"at\":\"" + Instant.now() + "\"}";
-      pending = binary
-          ? socket.sendBinary(ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)), true)
-          : socket.sendText(frame, true);
-      sent.incrementAndGet();
+      if (socket.send(frame, binary)) {
+        sent.incrementAndGet();
+      } else if (socket.isOpen()) {
+        skippedBusy.incrementAndGet();
+      }
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      webSocket.request(1);
-      return null;
+    public void onMessage(SocketFleet.Socket socket, byte[] payload) {
+      // couriers here are only located: nothing the node sends them needs an answer
     }
 
     @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    public void onClosed(SocketFleet.Socket socket, int code) {
       closed.incrementAndGet();
-      return null;
     }
-  }
-
-  private Connection connect(String token, int index) {
-    Connection connection = new Connection(index);
-    connection.socket = client.connect("/v1/ws/courier", token, connection);
-    return connection;
   }
 
   /** Sends {@code rate} reports a second per connection, spread evenly, on a few threads, for the set time. */
