@@ -127,6 +127,10 @@ public final class Node {
     try {
       int applied = database.migrate();
       log.info("Database {} is at the newest schema ({} migrations applied now)", databaseSettings.kind(), applied);
+      if (!database.autovacuumOn()) {
+        log.warn("PostgreSQL runs with autovacuum off: without statistics the planner guesses and the journal's tables "
+            + "are never vacuumed; turn it on (docs/operations.md, Persistence)");
+      }
     } catch (RuntimeException e) {
       database.close();
       throw e;

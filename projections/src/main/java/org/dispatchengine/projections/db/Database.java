@@ -51,6 +51,20 @@ public final class Database implements AutoCloseable {
         .migrationsExecuted;
   }
 
+  /** False only for a PostgreSQL server whose autovacuum is off; H2 needs none. */
+  public boolean autovacuumOn() {
+    if (settings.kind() != DatabaseSettings.Kind.POSTGRESQL) {
+      return true;
+    }
+    try (Connection connection = dataSource.getConnection();
+         java.sql.ResultSet setting = connection.createStatement().executeQuery("SHOW autovacuum")) {
+      return !setting.next() || !setting.getString(1).equals("off");
+    } catch (SQLException e) {
+      // a database that does not answer is reported by the health check, not here
+      return true;
+    }
+  }
+
   public DatabaseSettings settings() {
     return settings;
   }

@@ -16,10 +16,11 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
   public enum Kind {
     H2("h2", "org.h2.Driver", "slick.jdbc.H2Profile$", "h2-dialect", ""),
     /*
-     * A server-side prepared statement switches to a generic plan after five runs and keeps it until the table's
-     * statistics change. A node started on a new database plans the journal's tag query for empty tables (nested
-     * loops over full scans) and, where autovacuum does not analyze them, keeps that plan while the journal grows:
-     * a replay then took seconds per batch of 500. Planning each run costs well under a millisecond.
+     * The node's own pool (read models and their queries, whose filters vary) plans every run for the tables as they
+     * are: a generic plan, made once for the tables as they were, is kept until they are analyzed. The journal's pool
+     * keeps PostgreSQL's cached plans: its statements are fixed index lookups (and the tag query of
+     * TagRangeReadJournalDao walks the tag's index), whose generic plans are the right ones even when made for empty
+     * tables, and planning them on every run took more of PostgreSQL's time than running them (ADR 0016).
      */
     POSTGRESQL("postgresql", "org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "postgres-dialect",
         "SET plan_cache_mode = force_custom_plan");
@@ -28,7 +29,7 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
     final String driver;
     final String slickProfile;
     final String projectionDialect;
-    /** Run on every new connection of both pools; empty for none. */
+    /** Run on every new connection of the node's own pool; empty for none. */
     final String connectionInitSql;
 
     Kind(String migrationFolder, String driver, String slickProfile, String projectionDialect,
@@ -85,9 +86,6 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
         "pekko-persistence-jdbc.shared-databases.slick.db.minConnections", poolSize,
         "pekko.projection.jdbc.dialect", kind.projectionDialect,
         "pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", poolSize));
-    if (!kind.connectionInitSql.isEmpty()) {
-      settings.put("pekko-persistence-jdbc.shared-databases.slick.db.connectionInitSql", kind.connectionInitSql);
-    }
     return ConfigFactory.parseMap(settings);
   }
 }
