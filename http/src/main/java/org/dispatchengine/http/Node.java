@@ -239,7 +239,8 @@ public final class Node {
   private static LocationRules.Settings locationSettings(Config config) {
     Config c = config.getConfig("dispatch.engine.couriers");
     return new LocationRules.Settings(c.getDuration("sample-every"), c.getDouble("sample-meters"),
-        c.getDouble("max-speed-kmh") / 3.6, c.getDouble("arrival-radius-meters"), c.getDuration("live-conflation"));
+        c.getDouble("max-speed-kmh") / 3.6, c.getDouble("arrival-radius-meters"), c.getDuration("live-conflation"),
+        c.getDuration("dispatch-refresh"), c.getDouble("dispatch-move-meters"));
   }
 
   private static CourierSocket.Settings socketSettings(Config config) {

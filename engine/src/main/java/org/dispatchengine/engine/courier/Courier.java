@@ -200,6 +200,8 @@ public final class Courier
   // the live position: in memory only, see the class comment
   private Fix trusted;
   private Fix suspect;
+  // the position the dispatcher last heard of: reports that moved less than LocationRules allows are not told
+  private Fix toldDispatcher;
   private Instant lastTenantPublish;
   private long staleDropped;
   private long suspectFlagged;
@@ -430,7 +432,7 @@ public final class Courier
   private void publish(CourierRecord courier, Fix fix, Instant reportReceivedAt) {
     CourierPosition position = CourierPosition.of(courier, fix, reportReceivedAt);
     // an unavailable courier was announced as such by the event that made it so; its moves do not matter to dispatch
-    if (courier.available()) {
+    if (courier.available() && LocationRules.shouldTellDispatcher(toldDispatcher, fix, settings)) {
       tellDispatcher(position);
     }
     for (ActiveOrder order : courier.activeOrders()) {
@@ -612,6 +614,7 @@ public final class Courier
 
   private void tellDispatcher(CourierPosition position) {
     dispatchRegion = dispatcher.seen(position, dispatchRegion);
+    toldDispatcher = position.fix();
   }
 
   private void notice(String type, String orderId, String reason, Instant at, CourierOffer offer) {

@@ -12,6 +12,10 @@ import java.time.Duration;
  *       and that next fix is trusted.
  *   <li>A trusted fix is sampled into the track when the last sample is older than the sampling interval or farther
  *       than the sampling distance.
+ *   <li>A trusted fix of an available courier is told to the dispatcher when the last one told is older than the
+ *       dispatch refresh interval or farther than the dispatch move distance. The dispatcher ranks couriers by
+ *       distance to a pickup, where a few metres change nothing, and it is one actor per tenant or region: every
+ *       report that reached it would queue ahead of the orders waiting for their offers.
  * </ul>
  */
 public final class LocationRules {
@@ -25,7 +29,7 @@ public final class LocationRules {
 
   /** The settings of location handling. */
   public record Settings(Duration sampleEvery, double sampleMeters, double maxSpeedMetersPerSecond,
-      double arrivalRadiusMeters, Duration liveConflation) {}
+      double arrivalRadiusMeters, Duration liveConflation, Duration dispatchRefresh, double dispatchMoveMeters) {}
 
   /**
    * @param trusted the last trusted fix, or null
@@ -59,8 +63,15 @@ public final class LocationRules {
 
   /** Whether {@code fix} goes into the persisted track after {@code lastSample} (null: nothing sampled yet). */
   public static boolean shouldSample(Fix lastSample, Fix fix, Settings settings) {
-    return lastSample == null
-        || !fix.at().isBefore(lastSample.at().plus(settings.sampleEvery()))
-        || lastSample.point().metersTo(fix.point()) >= settings.sampleMeters();
+    return movedOrAged(lastSample, fix, settings.sampleEvery(), settings.sampleMeters());
+  }
+
+  /** Whether {@code fix} goes to the dispatcher after {@code lastTold} (null: nothing told yet). */
+  public static boolean shouldTellDispatcher(Fix lastTold, Fix fix, Settings settings) {
+    return movedOrAged(lastTold, fix, settings.dispatchRefresh(), settings.dispatchMoveMeters());
+  }
+
+  private static boolean movedOrAged(Fix last, Fix fix, Duration every, double meters) {
+    return last == null || !fix.at().isBefore(last.at().plus(every)) || last.point().metersTo(fix.point()) >= meters;
   }
 }

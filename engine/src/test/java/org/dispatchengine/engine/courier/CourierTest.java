@@ -137,15 +137,30 @@ class CourierTest {
     wire.seen.clear();
     report(fix(0, 0));
     report(fix(10, 1));
+    report(fix(40, 2));
+    report(fix(45, 17));
     List<String> topics = published.stream().map(Published::topic).toList();
-    assertEquals(List.of("order:acme:o1", "live:acme", "order:acme:o1"), topics,
-        "the tenant topic gets at most one position per second");
-    assertEquals(List.of(fix(0, 0), fix(10, 1)), wire.seen.stream().map(CourierPosition::fix).toList(),
-        "the dispatcher gets every one");
+    assertEquals(List.of("order:acme:o1", "live:acme", "order:acme:o1", "order:acme:o1", "order:acme:o1"), topics,
+        "orders get every position, the tenant topic at most one per second (the entity's clock stands still)");
+    assertEquals(List.of(fix(0, 0), fix(40, 2), fix(45, 17)), wire.seen.stream().map(CourierPosition::fix).toList(),
+        "the dispatcher hears of 25 m moves, and of the position every 15 s");
     CourierPosition position = wire.seen.get(0);
     assertEquals(1, position.load());
     assertTrue(position.available());
     assertEquals(Vehicle.BIKE, position.vehicle());
+  }
+
+  @Test
+  void aChangeOfLoadReachesTheDispatcherWhateverTheMove() {
+    define();
+    shift(true);
+    report(fix(0, 0));
+    wire.seen.clear();
+    take("o1", null, new Place(10, 10, null));
+    report(fix(5, 1));
+    assertEquals(1, wire.seen.size(), "the order taken is told; the 5 m move after it is not");
+    assertEquals(1, wire.seen.get(0).load());
+    assertEquals(fix(0, 0), wire.seen.get(0).fix());
   }
 
   @Test

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocationRulesTest {
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   static final LocationRules.Settings SETTINGS =
-      new LocationRules.Settings(Duration.ofSeconds(30), 100, 70, 50, Duration.ofSeconds(1));
+      new LocationRules.Settings(Duration.ofSeconds(30), 100, 70, 50, Duration.ofSeconds(1), Duration.ofSeconds(15), 25);
   static final double MAX = 70;
 
   /** A fix {@code metersNorth} north of 52.5N 13.4E, {@code seconds} after T0. */
@@ -60,5 +60,14 @@ class LocationRulesTest {
     assertFalse(LocationRules.shouldSample(sample, fix(50, 10), SETTINGS));
     assertTrue(LocationRules.shouldSample(sample, fix(10, 30), SETTINGS), "30 s later");
     assertTrue(LocationRules.shouldSample(sample, fix(120, 5), SETTINGS), "120 m away");
+  }
+
+  @Test
+  void tellsTheDispatcherOfMovesAndNowAndThen() {
+    Fix told = fix(0, 0);
+    assertTrue(LocationRules.shouldTellDispatcher(null, fix(0, 0), SETTINGS));
+    assertFalse(LocationRules.shouldTellDispatcher(told, fix(24, 14), SETTINGS));
+    assertTrue(LocationRules.shouldTellDispatcher(told, fix(25, 1), SETTINGS), "25 m away");
+    assertTrue(LocationRules.shouldTellDispatcher(told, fix(0, 15), SETTINGS), "15 s later, not moved");
   }
 }
