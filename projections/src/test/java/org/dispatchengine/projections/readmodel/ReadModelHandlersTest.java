@@ -235,6 +235,46 @@ class ReadModelHandlersTest {
   }
 
   @Test
+  void couriersOfTwoTenantsWithTheSameIdsInterleavedAcrossGroupsKeepTheirOwnRows() throws Exception {
+    Instant start = Instant.now().minus(Duration.ofHours(1));
+    List<String> tenants = List.of("h-fleet-a", "h-fleet-b");
+    List<String> ids = List.of("k1", "k2", "k3", "k4");
+    Stream<Courier.Event> events = new Stream<>();
+    for (int round = 0; round < 3; round++) {
+      for (int t = 0; t < tenants.size(); t++) {
+        for (int k = 0; k < ids.size(); k++) {
+          String tenant = tenants.get(t);
+          String id = ids.get(k);
+          String pid = "Courier|" + tenant + ":" + id;
+          Instant at = start.plusSeconds(60L * round + k);
+          events.add(pid, switch (round) {
+            case 0 -> new Courier.CourierDefined(tenant, id, new CourierProfile(tenant + "/" + id, Vehicle.BIKE, 2),
+                at);
+            case 1 -> new Courier.ShiftStarted(tenant, id, at);
+            default -> new Courier.TrackSampled(tenant, id, new Fix(50 + t, 10 + k, null, null, null, at));
+          });
+        }
+      }
+    }
+    CourierQueries couriers = new CourierQueries(database.dataSource(), Clock.systemUTC());
+    Effect expected = () -> {
+      for (int t = 0; t < tenants.size(); t++) {
+        List<CourierQueries.CourierItem> items = couriers.list(tenants.get(t), true, 10, null).items();
+        assertEquals(ids.size(), items.size());
+        for (CourierQueries.CourierItem item : items) {
+          int k = ids.indexOf(item.id());
+          assertEquals(tenants.get(t) + "/" + item.id(), item.name());
+          assertEquals(1, item.shifts());
+          assertEquals(new CourierQueries.Position(50 + t, 10 + k, Sql.micros(start.plusSeconds(120L + k))),
+              item.lastPosition());
+        }
+      }
+    };
+    project("fleets-first", events, () -> new CourierReadModel(Duration.ofDays(30), Clock.systemUTC()), expected);
+    project("fleets-replay", events, () -> new CourierReadModel(Duration.ofDays(30), Clock.systemUTC()), expected);
+  }
+
+  @Test
   void pagesFollowTheCursorAndRefuseOneTheyDidNotMake() throws Exception {
     String t = "h-pages";
     Stream<Order.Event> events = new Stream<>();
