@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DispatchLoad {
   private static final int STORES = 100;
+  // ids of warm-up orders start with this; they are answered but not timed
+  private static final String WARM_UP = "w";
 
   private final int couriers;
   private final int orders;
@@ -89,7 +91,7 @@ public final class DispatchLoad {
     // their own: orders start once it has passed
     Thread.sleep(30_000);
 
-    createOrders(key, "w", warmupOrders, false);
+    createOrders(key, WARM_UP, warmupOrders);
     LoadClient.log("%d warm-up orders created", warmupOrders);
 
     start = System.nanoTime();
@@ -111,7 +113,7 @@ public final class DispatchLoad {
     });
     reader.setDaemon(true);
     reader.start();
-    createOrders(key, "o", orders, true);
+    createOrders(key, "o", orders);
     double created = LoadClient.secondsSince(start);
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (offers.get() < orders && System.nanoTime() < deadline) {
@@ -131,10 +133,10 @@ public final class DispatchLoad {
         + "p99 %.1f ms, p99.9 %.1f ms", nodeWorst[0] * 1000, nodeWorst[1] * 1000, nodeWorst[2] * 1000);
   }
 
-  private void createOrders(String key, String idPrefix, int count, boolean timed) throws Exception {
+  private void createOrders(String key, String idPrefix, int count) throws Exception {
     LoadClient.inParallel(count, 64, rate, i -> {
       String id = idPrefix + i;
-      if (timed) {
+      if (!idPrefix.equals(WARM_UP)) {
         createSent.put(id, System.nanoTime());
       }
       client.call("POST", "/v1/orders", key,
@@ -201,7 +203,7 @@ public final class DispatchLoad {
       }
       String offerId = frame.get("offerId").asText();
       String orderId = frame.get("orderId").asText();
-      if (!orderId.startsWith("w")) {
+      if (!orderId.startsWith(WARM_UP)) {
         timeOffer(orderId);
       }
       socket.send("{\"type\":\"offer.accept\",\"offerId\":\"" + offerId + "\"}", false);

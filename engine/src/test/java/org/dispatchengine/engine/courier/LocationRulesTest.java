@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocationRulesTest {
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   static final LocationRules.Settings SETTINGS =
-      new LocationRules.Settings(Duration.ofSeconds(30), 100, 70, 50, Duration.ofSeconds(1), Duration.ofSeconds(15), 25);
+      new LocationRules.Settings(Duration.ofSeconds(30), 100, 70, 50, Duration.ofSeconds(1), Duration.ofSeconds(15),
+          25);
   static final double MAX = 70;
 
   /** A fix {@code metersNorth} north of 52.5N 13.4E, {@code seconds} after T0. */
