@@ -34,7 +34,8 @@ import java.util.concurrent.TimeoutException;
  * completion with 1000 (or 1009 after an oversized message), failure with 1011. A message over the size limit fails
  * the application's inbound side with {@link StreamLimitReachedException}, silence past the idle timeout with a
  * {@link TimeoutException}; the application then says why and ends its side, or the socket closes after the close
- * timeout. Text payloads are not checked for UTF-8 here: the application parses them (and refuses what is not).
+ * timeout. A text message that is not valid UTF-8 fails the connection with 1007, as RFC 6455 requires, before the
+ * application sees it.
  */
 public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[], String, FrameEvent>> {
 
@@ -62,6 +63,7 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
 
   private static final int NORMAL_CLOSURE = 1000;
   private static final int PROTOCOL_ERROR = 1002;
+  private static final int INVALID_PAYLOAD = 1007;
   private static final int MESSAGE_TOO_BIG = 1009;
   private static final int UNEXPECTED_CONDITION = 1011;
 
@@ -124,6 +126,7 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
 
     /** Whether a text or binary message is being read, what has arrived of it, and whether it is being dropped. */
     private boolean inMessage;
+    private boolean messageIsText;
     private ByteString message;
     private long messageLength;
     private boolean dropping;
@@ -227,7 +230,12 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
         dropping = false;
         lastReceived = System.nanoTime();
         if (deliver) {
-          push(toApplication, message.toArrayUnsafe());
+          byte[] payload = message.toArrayUnsafe();
+          if (messageIsText && !Utf8.isValid(payload)) {
+            failConnection(INVALID_PAYLOAD);
+          } else {
+            push(toApplication, payload);
+          }
         }
         message = null;
       }
@@ -255,6 +263,7 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
             return protocolError();
           }
           inMessage = true;
+          messageIsText = frameOpcode == TEXT;
           message = ByteString.emptyByteString();
           messageLength = 0;
         }
@@ -282,6 +291,10 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
       if (opcode == PING && !closeSent) {
         send(frame(PONG, payload));
       } else if (opcode == CLOSE) {
+        if (payload.size() == 1 || !Utf8.isValid(payload.drop(2).toArrayUnsafe())) {
+          failConnection(payload.size() == 1 ? PROTOCOL_ERROR : INVALID_PAYLOAD);
+          return;
+        }
         if (!closeSent) {
           closeSent = true;
           int code = payload.size() >= 2 ? ((payload.apply(0) & 0xff) << 8) | (payload.apply(1) & 0xff) : 0;
@@ -301,11 +314,15 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
       return ByteString.fromArrayUnsafe(bytes);
     }
 
-    /** RFC 6455 says to drop such a connection: a close frame, and the connection ends once it is sent. */
     private boolean protocolError() {
-      startClosing(PROTOCOL_ERROR);
-      finishAfterSending();
+      failConnection(PROTOCOL_ERROR);
       return false;
+    }
+
+    /** RFC 6455's "fail the connection": a close frame, and the connection ends once it is sent. */
+    private void failConnection(int code) {
+      startClosing(code);
+      finishAfterSending();
     }
 
     /** Ends the application's inbound side with {@code why}; the application is given the close timeout to answer. */

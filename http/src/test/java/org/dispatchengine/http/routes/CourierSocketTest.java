@@ -191,6 +191,37 @@ class CourierSocketTest extends FlowSupport {
   }
 
   @Test
+  void aTextMessageThatIsNotUtf8FailsTheConnectionUnread() throws Exception {
+    TestTenant t = tenant("ws-u");
+    onlineCourier(t, "k1", 1);
+    try (RawWsClient app = raw(t.token("courier", "k1"))) {
+      byte[] frame = location(52.5107, 13.41, 0).getBytes(StandardCharsets.UTF_8);
+      // {"type":"\xC3ocation"...: a lead byte without its continuation byte. Read, it would be an unknown type
+      // answered with an error frame on an open socket.
+      frame[9] = (byte) 0xC3;
+      app.sendFrame(RawWsClient.TEXT, true, frame, true);
+      RawWsClient.Frame answer = app.nextFrame(5_000).orElseThrow();
+      while (answer.opcode() == RawWsClient.PING) { // the server's own keep-alive
+        answer = app.nextFrame(5_000).orElseThrow();
+      }
+      assertEquals(RawWsClient.CLOSE, answer.opcode(), "no error frame: the message was not read");
+      assertEquals(1007, answer.closeCode(), "RFC 6455: text messages are UTF-8");
+      assertTrue(app.isDisconnected(5_000));
+    }
+  }
+
+  @Test
+  void aCloseReasonThatIsNotUtf8FailsTheConnection() throws Exception {
+    TestTenant t = tenant("ws-v");
+    onlineCourier(t, "k1", 1);
+    try (RawWsClient app = raw(t.token("courier", "k1"))) {
+      app.sendFrame(RawWsClient.CLOSE, true, new byte[] {(byte) (1000 >> 8), (byte) (1000 & 0xff), (byte) 0xff}, true);
+      assertEquals(1007, app.next(5_000).orElseThrow().closeCode(), "not the client's 1000 echoed");
+      assertTrue(app.isDisconnected(5_000));
+    }
+  }
+
+  @Test
   void theClientsCloseIsAnsweredAndTheConnectionEnds() throws Exception {
     TestTenant t = tenant("ws-k");
     onlineCourier(t, "k1", 1);
