@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,19 +108,11 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
       this.keepSince = keepSince;
     }
 
-    /**
-     * Reads the stored rows of every courier in the group, one query per tenant: a group of track samples is mostly
-     * one event for each of many couriers, and a query per courier was a fifth of this handler's statements.
-     */
+    /** Must run before {@link #apply}: the stored rows of the group's couriers. */
     void loadRows(List<EventEnvelope<Courier.Event>> envelopes) throws SQLException {
-      Map<String, Set<String>> couriersByTenant = new LinkedHashMap<>();
-      for (EventEnvelope<Courier.Event> envelope : envelopes) {
-        Courier.Event event = envelope.event();
-        couriersByTenant.computeIfAbsent(event.tenantId(), tenant -> new LinkedHashSet<>()).add(event.courierId());
-      }
-      for (Map.Entry<String, Set<String>> tenant : couriersByTenant.entrySet()) {
-        load(tenant.getKey(), tenant.getValue());
-      }
+      Map<String, Set<String>> couriers = Sql.idsByTenant(envelopes, e -> e.event().tenantId(),
+          e -> e.event().courierId());
+      Sql.selectByIds(connection, "courier_view", "courier_id", couriers, this::readRow);
     }
 
     void apply(Courier.Event event, long seqNr) {
@@ -192,36 +183,27 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
       // arrivals are recorded on the order
     }
 
-    private void load(String tenantId, Set<String> courierIds) throws SQLException {
-      // one statement text whatever the number of couriers, so that its plan is prepared once
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT * FROM \"courier_view\" WHERE \"tenant_id\" = ? AND \"courier_id\" = ANY(?)")) {
-        select.setString(1, tenantId);
-        select.setArray(2, connection.createArrayOf("VARCHAR", courierIds.toArray()));
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            Row row = new Row(tenantId, rs.getString("courier_id"), Sql.getInstant(rs, "created_at"), true);
-            row.name = rs.getString("name");
-            row.vehicle = rs.getString("vehicle");
-            row.capacity = rs.getInt("capacity");
-            row.online = rs.getBoolean("online");
-            row.blocked = rs.getBoolean("blocked");
-            row.activeOrders = rs.getInt("active_orders");
-            row.offerId = rs.getString("offer_id");
-            row.offerOrderId = rs.getString("offer_order_id");
-            row.offerAccepted = rs.getBoolean("offer_accepted");
-            row.lastLat = Sql.getDouble(rs, "last_lat");
-            row.lastLon = Sql.getDouble(rs, "last_lon");
-            row.lastFixAt = Sql.getInstant(rs, "last_fix_at");
-            row.shiftStartedAt = Sql.getInstant(rs, "shift_started_at");
-            row.shifts = rs.getInt("shifts");
-            row.onlineSeconds = rs.getLong("online_seconds");
-            row.updatedAt = Sql.getInstant(rs, "updated_at");
-            row.seqNr = rs.getLong("seq_nr");
-            rows.put(key(tenantId, row.courierId), row);
-          }
-        }
-      }
+    private void readRow(ResultSet rs) throws SQLException {
+      String tenantId = rs.getString("tenant_id");
+      Row row = new Row(tenantId, rs.getString("courier_id"), Sql.getInstant(rs, "created_at"), true);
+      row.name = rs.getString("name");
+      row.vehicle = rs.getString("vehicle");
+      row.capacity = rs.getInt("capacity");
+      row.online = rs.getBoolean("online");
+      row.blocked = rs.getBoolean("blocked");
+      row.activeOrders = rs.getInt("active_orders");
+      row.offerId = rs.getString("offer_id");
+      row.offerOrderId = rs.getString("offer_order_id");
+      row.offerAccepted = rs.getBoolean("offer_accepted");
+      row.lastLat = Sql.getDouble(rs, "last_lat");
+      row.lastLon = Sql.getDouble(rs, "last_lon");
+      row.lastFixAt = Sql.getInstant(rs, "last_fix_at");
+      row.shiftStartedAt = Sql.getInstant(rs, "shift_started_at");
+      row.shifts = rs.getInt("shifts");
+      row.onlineSeconds = rs.getLong("online_seconds");
+      row.updatedAt = Sql.getInstant(rs, "updated_at");
+      row.seqNr = rs.getLong("seq_nr");
+      rows.put(key(tenantId, row.courierId), row);
     }
 
     private static String key(String tenantId, String courierId) {

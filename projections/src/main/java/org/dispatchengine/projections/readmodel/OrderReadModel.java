@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Folds order events into {@code order_view}, {@code order_status_history} and the daily statistics. A group of
@@ -47,6 +48,7 @@ public final class OrderReadModel extends JdbcHandler<List<EventEnvelope<Order.E
   public void process(DataSourceJdbcSession session, List<EventEnvelope<Order.Event>> envelopes) throws Exception {
     session.withConnection(connection -> {
       Batch batch = new Batch(connection);
+      batch.loadRows(envelopes);
       for (EventEnvelope<Order.Event> envelope : envelopes) {
         batch.apply(envelope.event(), envelope.sequenceNr());
       }
@@ -114,8 +116,8 @@ public final class OrderReadModel extends JdbcHandler<List<EventEnvelope<Order.E
       this.connection = connection;
     }
 
-    void apply(Order.Event event, long seqNr) throws SQLException {
-      Row row = row(event.tenantId(), event.orderId());
+    void apply(Order.Event event, long seqNr) {
+      Row row = rows.get(key(event.tenantId(), event.orderId()));
       if (event instanceof Order.OrderCreated created) {
         if (row == null) {
           create(created, seqNr);
@@ -226,45 +228,34 @@ public final class OrderReadModel extends JdbcHandler<List<EventEnvelope<Order.E
       return tenantId + ":" + orderId;
     }
 
-    private Row row(String tenantId, String orderId) throws SQLException {
-      String key = key(tenantId, orderId);
-      if (rows.containsKey(key)) {
-        return rows.get(key);
-      }
-      Row row = load(tenantId, orderId);
-      rows.put(key, row);
-      return row;
+    /** Must run before {@link #apply}: the stored rows of the group's orders, absent ones missing from the map. */
+    void loadRows(List<EventEnvelope<Order.Event>> envelopes) throws SQLException {
+      Map<String, Set<String>> orders = Sql.idsByTenant(envelopes, e -> e.event().tenantId(),
+          e -> e.event().orderId());
+      Sql.selectByIds(connection, "order_view", "order_id", orders, this::readRow);
     }
 
-    private Row load(String tenantId, String orderId) throws SQLException {
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT * FROM \"order_view\" WHERE \"tenant_id\" = ? AND \"order_id\" = ?")) {
-        select.setString(1, tenantId);
-        select.setString(2, orderId);
-        try (ResultSet rs = select.executeQuery()) {
-          if (!rs.next()) {
-            return null;
-          }
-          Row row = new Row(tenantId, orderId, rs.getString("kind"), rs.getString("customer_id"),
-              rs.getString("store_id"), rs.getString("zone_id"), rs.getBigDecimal("fee"),
-              Sql.getInstant(rs, "created_at"), true);
-          row.status = rs.getString("status");
-          row.courierId = rs.getString("courier_id");
-          row.assignmentState = AssignmentState.valueOf(rs.getString("assignment_state").toUpperCase(Locale.ROOT));
-          row.attempts = rs.getInt("assignment_attempts");
-          row.offerUnanswered = rs.getInt("offer_unanswered");
-          row.reason = rs.getString("reason");
-          row.acceptedAt = Sql.getInstant(rs, "accepted_at");
-          row.readyAt = Sql.getInstant(rs, "ready_at");
-          row.pickedUpAt = Sql.getInstant(rs, "picked_up_at");
-          row.deliveredAt = Sql.getInstant(rs, "delivered_at");
-          row.endedAt = Sql.getInstant(rs, "ended_at");
-          row.assignedAt = Sql.getInstant(rs, "assigned_at");
-          row.updatedAt = Sql.getInstant(rs, "updated_at");
-          row.seqNr = rs.getLong("seq_nr");
-          return row;
-        }
-      }
+    private void readRow(ResultSet rs) throws SQLException {
+      String tenantId = rs.getString("tenant_id");
+      String orderId = rs.getString("order_id");
+      Row row = new Row(tenantId, orderId, rs.getString("kind"), rs.getString("customer_id"),
+          rs.getString("store_id"), rs.getString("zone_id"), rs.getBigDecimal("fee"),
+          Sql.getInstant(rs, "created_at"), true);
+      row.status = rs.getString("status");
+      row.courierId = rs.getString("courier_id");
+      row.assignmentState = AssignmentState.valueOf(rs.getString("assignment_state").toUpperCase(Locale.ROOT));
+      row.attempts = rs.getInt("assignment_attempts");
+      row.offerUnanswered = rs.getInt("offer_unanswered");
+      row.reason = rs.getString("reason");
+      row.acceptedAt = Sql.getInstant(rs, "accepted_at");
+      row.readyAt = Sql.getInstant(rs, "ready_at");
+      row.pickedUpAt = Sql.getInstant(rs, "picked_up_at");
+      row.deliveredAt = Sql.getInstant(rs, "delivered_at");
+      row.endedAt = Sql.getInstant(rs, "ended_at");
+      row.assignedAt = Sql.getInstant(rs, "assigned_at");
+      row.updatedAt = Sql.getInstant(rs, "updated_at");
+      row.seqNr = rs.getLong("seq_nr");
+      rows.put(key(tenantId, orderId), row);
     }
 
     void write(int slice) throws SQLException {

@@ -275,6 +275,38 @@ class ReadModelHandlersTest {
   }
 
   @Test
+  void ordersOfTwoTenantsWithTheSameIdsInterleavedAcrossGroupsKeepTheirOwnRows() throws Exception {
+    List<String> tenants = List.of("h-shop-a", "h-shop-b");
+    List<OrderStatus> statuses = List.of(OrderStatus.ACCEPTED, OrderStatus.CANCELLED);
+    List<String> ids = List.of("o1", "o2", "o3", "o4");
+    Stream<Order.Event> events = new Stream<>();
+    for (int round = 0; round < 2; round++) {
+      for (int t = 0; t < tenants.size(); t++) {
+        for (String id : ids) {
+          String tenant = tenants.get(t);
+          events.add("Order|" + tenant + ":" + id, round == 0
+              ? created(tenant, id, tenant + "/" + id, "city", at(0))
+              : status(tenant, id, statuses.get(t), null, at(1)));
+        }
+      }
+    }
+    OrderQueries orders = new OrderQueries(database.dataSource());
+    Effect expected = () -> {
+      for (int t = 0; t < tenants.size(); t++) {
+        List<OrderQueries.OrderItem> items = orders.list(tenants.get(t), filter(null), 10, null).items();
+        assertEquals(ids.size(), items.size());
+        for (OrderQueries.OrderItem item : items) {
+          assertEquals(tenants.get(t) + "/" + item.id(), item.customerId());
+          assertEquals(statuses.get(t).name().toLowerCase(java.util.Locale.ROOT), item.status());
+          assertEquals(2, item.seq());
+        }
+      }
+    };
+    project("shops-first", events, () -> new OrderReadModel(0), expected);
+    project("shops-replay", events, () -> new OrderReadModel(0), expected);
+  }
+
+  @Test
   void pagesFollowTheCursorAndRefuseOneTheyDidNotMake() throws Exception {
     String t = "h-pages";
     Stream<Order.Event> events = new Stream<>();
