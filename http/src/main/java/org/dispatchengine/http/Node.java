@@ -300,8 +300,16 @@ public final class Node {
 
   /** Pekko settings that follow from ours, so that each value is configured in one place only. */
   private static Config derivedPekkoConfig(NodeSettings settings) {
-    Config derived = ConfigFactory.empty().withValue(
-        "pekko.http.server.parsing.max-content-length", ConfigValueFactory.fromAnyRef(settings.maxBodyBytes()));
+    List<String> entityTypes = new ArrayList<>(List.of(Tenant.ENTITY_KEY.name(), Order.ENTITY_KEY.name(),
+        Courier.ENTITY_KEY.name(), Dispatcher.ENTITY_KEY.name(), KeyClaim.ENTITY_KEY.name()));
+    for (SetupKind kind : SetupKind.values()) {
+      entityTypes.add(kind.entityKey().name());
+    }
+    Config derived = ConfigFactory.empty()
+        .withValue("pekko.http.server.parsing.max-content-length",
+            ConfigValueFactory.fromAnyRef(settings.maxBodyBytes()))
+        // readiness waits for every entity type's region to have registered with the shard coordinator
+        .withValue("pekko.cluster.sharding.healthcheck.names", ConfigValueFactory.fromIterable(entityTypes));
     return settings.seedNodes().isEmpty()
         ? derived
         : derived.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(settings.seedNodes()));

@@ -5,6 +5,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ClusterShardingHealthCheck;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -18,10 +19,12 @@ import org.dispatchengine.http.Metrics;
 import org.dispatchengine.http.api.Endpoint;
 import org.dispatchengine.http.api.Json;
 import org.dispatchengine.projections.db.Database;
+import scala.jdk.javaapi.FutureConverters;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /** Liveness, readiness and Prometheus metrics for orchestrators and monitoring. */
@@ -32,6 +35,7 @@ public final class OperationsRoutes extends AllDirectives {
   private final Metrics metrics;
   private final Map<String, EntityViews<?, ?>> views;
   private final Executor blocking;
+  private final ClusterShardingHealthCheck sharding;
 
   /** @param views the per-node views that must have caught up with the journal before the node is ready */
   public OperationsRoutes(ActorSystem<?> system, Json json, Database database, Metrics metrics,
@@ -42,6 +46,7 @@ public final class OperationsRoutes extends AllDirectives {
     this.metrics = metrics;
     this.views = new java.util.TreeMap<>(views);
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    this.sharding = new ClusterShardingHealthCheck(Adapter.toClassic(system));
   }
 
   public record Health(String status, Map<String, Boolean> checks) {}
@@ -57,16 +62,24 @@ public final class OperationsRoutes extends AllDirectives {
 
   /**
    * Ready when this node can take writes: it is an Up cluster member that is not shutting down, the database answers
-   * (the schema was migrated before the node started), and every per-node view (tenants, zones, stores) has read
-   * what the journal held when the node started.
+   * (the schema was migrated before the node started), every entity type's shard region has registered with the
+   * cluster's shard coordinator (until then requests to entities wait in the region), and every per-node view
+   * (tenants, zones, stores) has read what the journal held when the node started.
    */
   private Route ready() {
-    return onSuccess(database.ping(blocking), databaseUp -> {
+    // a region that does not answer in time counts as not registered (the check's own timeout)
+    CompletionStage<Boolean> shardingUp = FutureConverters.asJava(sharding.apply())
+        .thenApply(Boolean.TRUE::equals)
+        .exceptionally(failure -> false);
+    return onSuccess(database.ping(blocking).thenCombine(shardingUp, (databaseUp, regionsUp) -> {
       Map<String, Boolean> checks = new LinkedHashMap<>();
       checks.put("cluster", Cluster.get(system).selfMember().status().equals(MemberStatus.up())
           && CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().isEmpty());
+      checks.put("sharding", regionsUp);
       checks.put("database", databaseUp);
       views.forEach((name, view) -> checks.put(name, view.isCaughtUp()));
+      return checks;
+    }), checks -> {
       boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
       return complete(json.response(ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
           new Health(ready ? "up" : "down", checks)));

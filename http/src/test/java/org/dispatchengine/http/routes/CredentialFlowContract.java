@@ -48,9 +48,21 @@ abstract class CredentialFlowContract {
     assertEquals(200, ready.status());
     JsonNode checks = ready.json().get("checks");
     assertTrue(checks.get("cluster").asBoolean());
+    assertTrue(checks.get("sharding").asBoolean());
     assertTrue(checks.get("database").asBoolean());
     assertTrue(checks.get("tenants").asBoolean());
     assertEquals(200, node().get("/health/alive", null).status());
+  }
+
+  @Test
+  void readinessWaitsForTheRegionOfEveryEntityTypeTheNodeRuns() {
+    var system = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node().node().system());
+    // the read models' daemon processes run on sharding too; requests do not wait for them
+    java.util.Set<String> entityTypes = org.apache.pekko.cluster.sharding.ClusterSharding.get(system)
+        .getShardTypeNames().stream().filter(name -> !name.startsWith("sharded-daemon-process-"))
+        .collect(java.util.stream.Collectors.toSet());
+    assertEquals(entityTypes,
+        java.util.Set.copyOf(system.settings().config().getStringList("pekko.cluster.sharding.healthcheck.names")));
   }
 
   @Test
