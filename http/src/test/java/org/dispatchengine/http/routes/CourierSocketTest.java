@@ -219,6 +219,17 @@ class CourierSocketTest extends FlowSupport {
   }
 
   @Test
+  void aCloseWithAOneBytePayloadBreaksTheProtocol() throws Exception {
+    TestTenant t = tenant("ws-w");
+    onlineCourier(t, "k1", 1);
+    try (RawWsClient app = raw(t.token("courier", "k1"))) {
+      app.sendFrame(RawWsClient.CLOSE, true, new byte[] {3}, true);
+      assertEquals(1002, app.next(5_000).orElseThrow().closeCode(), "RFC 6455: a close body starts with a 2-byte code");
+      assertTrue(app.isDisconnected(5_000));
+    }
+  }
+
+  @Test
   void theClientsCloseIsAnsweredAndTheConnectionEnds() throws Exception {
     TestTenant t = tenant("ws-k");
     onlineCourier(t, "k1", 1);
