@@ -1,6 +1,5 @@
 package org.dispatchengine.benchmark;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,18 +26,17 @@ public final class FrameFlood {
     List<SocketFleet.Socket> sockets = LoadClient.openAll(fleet, count, i -> "/ws", i -> "none", i -> quiet);
     LoadClient.log("%d sockets open", sockets.size());
     List<Integer> indexes = new ArrayList<>();
-    double[] lat = new double[count];
+    double[][] positions = new double[count][];
     for (int i = 0; i < count; i++) {
       indexes.add(i);
-      lat[i] = LoadClient.gridPosition(i)[0];
+      positions[i] = LoadClient.gridPosition(i);
     }
     AtomicLong sent = new AtomicLong();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     for (Thread sender : LoadClient.everyPeriod(indexes, (long) (1_000_000_000L / rate), end, 2, i -> {
-      lat[i] += 0.00004;
-      String frame = "{\"type\":\"location\",\"lat\":" + lat[i] + ",\"lon\":13.4,\"accuracy\":5,\"speed\":4.5,"
-          + "\"at\":\"" + Instant.now() + "\"}";
-      if (sockets.get(i).send(frame, true)) {
+      double[] position = positions[i];
+      position[0] += LoadClient.STEP_NORTH_DEGREES;
+      if (sockets.get(i).send(LoadClient.movingLocationFrame(position[0], position[1]), true)) {
         sent.incrementAndGet();
       }
     })) {

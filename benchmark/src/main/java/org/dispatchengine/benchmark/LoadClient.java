@@ -199,6 +199,15 @@ final class LoadClient {
     return MAPPER.readTree(text);
   }
 
+  /** How far north a moving courier of the load tools goes between two reports: about 4.4 m. */
+  static final double STEP_NORTH_DEGREES = 0.00004;
+
+  /** The location frame a moving courier of the load tools sends, stamped with the time of sending. */
+  static String movingLocationFrame(double lat, double lon) {
+    return "{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"accuracy\":5,\"speed\":4.5,\"at\":\""
+        + java.time.Instant.now() + "\"}";
+  }
+
   /** Where the load tools place courier {@code index}: a 100 x 100 grid over the city, as {lat, lon}. */
   static double[] gridPosition(int index) {
     return new double[] {52.3 + (index % 100) * 0.004, 13.1 + (index / 100 % 100) * 0.006};

@@ -158,10 +158,8 @@ public final class LocationLoad {
     }
 
     void report() {
-      lat += 0.00004;
-      String frame = "{\"type\":\"location\",\"lat\":" + lat + ",\"lon\":" + lon + ",\"accuracy\":5,"
-          + "\"speed\":4.5,\"at\":\"" + Instant.now() + "\"}";
-      if (socket.send(frame, binary)) {
+      lat += LoadClient.STEP_NORTH_DEGREES;
+      if (socket.send(LoadClient.movingLocationFrame(lat, lon), binary)) {
         sent.incrementAndGet();
       } else if (socket.isOpen()) {
         skippedBusy.incrementAndGet();
