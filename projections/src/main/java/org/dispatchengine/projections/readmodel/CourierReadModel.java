@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Folds courier events into {@code courier_view} and {@code courier_track}, one group of envelopes per transaction
@@ -110,9 +109,8 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
 
     /** Must run before {@link #apply}: the stored rows of the group's couriers. */
     void loadRows(List<EventEnvelope<Courier.Event>> envelopes) throws SQLException {
-      Map<String, Set<String>> couriers = Sql.idsByTenant(envelopes, e -> e.event().tenantId(),
-          e -> e.event().courierId());
-      Sql.selectByIds(connection, "courier_view", "courier_id", couriers, this::readRow);
+      Sql.selectByIds(connection, "courier_view", "courier_id", envelopes, e -> e.event().tenantId(),
+          e -> e.event().courierId(), this::readRow);
     }
 
     void apply(Courier.Event event, long seqNr) {

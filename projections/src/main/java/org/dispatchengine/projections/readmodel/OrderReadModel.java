@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Folds order events into {@code order_view}, {@code order_status_history} and the daily statistics. A group of
@@ -230,9 +229,8 @@ public final class OrderReadModel extends JdbcHandler<List<EventEnvelope<Order.E
 
     /** Must run before {@link #apply}: the stored rows of the group's orders, absent ones missing from the map. */
     void loadRows(List<EventEnvelope<Order.Event>> envelopes) throws SQLException {
-      Map<String, Set<String>> orders = Sql.idsByTenant(envelopes, e -> e.event().tenantId(),
-          e -> e.event().orderId());
-      Sql.selectByIds(connection, "order_view", "order_id", orders, this::readRow);
+      Sql.selectByIds(connection, "order_view", "order_id", envelopes, e -> e.event().tenantId(),
+          e -> e.event().orderId(), this::readRow);
     }
 
     private void readRow(ResultSet rs) throws SQLException {

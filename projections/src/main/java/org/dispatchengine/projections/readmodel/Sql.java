@@ -1,5 +1,6 @@
 package org.dispatchengine.projections.readmodel;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,33 +76,32 @@ final class Sql {
     void read(ResultSet rs) throws SQLException;
   }
 
-  /** The ids of {@code items} by tenant, in the order they first appear. */
-  static <T> Map<String, Set<String>> idsByTenant(Collection<T> items, Function<T, String> tenant,
-      Function<T, String> id) {
-    Map<String, Set<String>> ids = new LinkedHashMap<>();
-    for (T item : items) {
-      ids.computeIfAbsent(tenant.apply(item), t -> new LinkedHashSet<>()).add(id.apply(item));
-    }
-    return ids;
-  }
-
   /**
-   * Reads the stored rows of a group of entities with one query per tenant: a group of events mostly holds one event
-   * for each of many entities, and a query per entity was a fifth of a read model's statements. The statement's text
-   * does not depend on the number of ids, so that its plan is prepared once. {@code table} and {@code idColumn} are
-   * the caller's constants.
+   * Reads the stored rows of the entities {@code items} are about, with one query per tenant: a group of events mostly
+   * holds one event for each of many entities, and a query per entity was a fifth of a read model's statements. The
+   * statement's text does not depend on the number of ids, so that its plan is prepared once. {@code table} and
+   * {@code idColumn} are the caller's constants.
    */
-  static void selectByIds(Connection connection, String table, String idColumn, Map<String, Set<String>> idsByTenant,
-      RowReader reader) throws SQLException {
+  static <T> void selectByIds(Connection connection, String table, String idColumn, Collection<T> items,
+      Function<T, String> tenant, Function<T, String> id, RowReader reader) throws SQLException {
+    Map<String, Set<String>> idsByTenant = new LinkedHashMap<>();
+    for (T item : items) {
+      idsByTenant.computeIfAbsent(tenant.apply(item), t -> new LinkedHashSet<>()).add(id.apply(item));
+    }
     try (PreparedStatement select = connection.prepareStatement(
         "SELECT * FROM \"" + table + "\" WHERE \"tenant_id\" = ? AND \"" + idColumn + "\" = ANY(?)")) {
-      for (Map.Entry<String, Set<String>> tenant : idsByTenant.entrySet()) {
-        select.setString(1, tenant.getKey());
-        select.setArray(2, connection.createArrayOf("VARCHAR", tenant.getValue().toArray()));
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            reader.read(rs);
+      for (Map.Entry<String, Set<String>> ids : idsByTenant.entrySet()) {
+        Array array = connection.createArrayOf("VARCHAR", ids.getValue().toArray());
+        try {
+          select.setString(1, ids.getKey());
+          select.setArray(2, array);
+          try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+              reader.read(rs);
+            }
           }
+        } finally {
+          array.free();
         }
       }
     }
