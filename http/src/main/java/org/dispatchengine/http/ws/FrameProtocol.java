@@ -291,8 +291,13 @@ public final class FrameProtocol extends GraphStage<BidiShape<FrameEvent, byte[]
       if (opcode == PING && !closeSent) {
         send(frame(PONG, payload));
       } else if (opcode == CLOSE) {
-        if (payload.size() == 1 || !Utf8.isValid(payload.drop(2).toArrayUnsafe())) {
-          failConnection(payload.size() == 1 ? PROTOCOL_ERROR : INVALID_PAYLOAD);
+        // a body holds a 2-byte code and a UTF-8 reason, or nothing
+        if (payload.size() == 1) {
+          failConnection(PROTOCOL_ERROR);
+          return;
+        }
+        if (!Utf8.isValid(payload.drop(2).toArrayUnsafe())) {
+          failConnection(INVALID_PAYLOAD);
           return;
         }
         if (!closeSent) {
