@@ -51,4 +51,10 @@ public final class InFlightBound {
     progressNanos = nowNanos;
     count.getAndUpdate(outstanding -> Math.max(0, outstanding - 1));
   }
+
+  /** The outstanding requests are known to be lost (their receiver ended): the count starts over at once. */
+  public void allLost(long nowNanos) {
+    progressNanos = nowNanos;
+    count.set(0);
+  }
 }

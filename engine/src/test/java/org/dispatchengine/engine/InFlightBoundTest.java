@@ -28,6 +28,23 @@ class InFlightBoundTest {
   }
 
   @Test
+  void reportsKnownLostMakeRoomAtOnce() {
+    inFlight.tryStart(0);
+    inFlight.tryStart(SECOND);
+    inFlight.allLost(2 * SECOND);
+    assertEquals(STARTED, inFlight.tryStart(2 * SECOND));
+    assertEquals(STARTED, inFlight.tryStart(2 * SECOND));
+    assertEquals(REFUSED, inFlight.tryStart(3 * SECOND));
+    // an answer that comes after all: the count never goes below zero
+    inFlight.finished(3 * SECOND);
+    inFlight.finished(3 * SECOND);
+    inFlight.finished(3 * SECOND);
+    assertEquals(STARTED, inFlight.tryStart(4 * SECOND));
+    assertEquals(STARTED, inFlight.tryStart(4 * SECOND));
+    assertEquals(REFUSED, inFlight.tryStart(4 * SECOND));
+  }
+
+  @Test
   void reportsUnansweredForTheLossTimeoutAreGivenUp() {
     inFlight.tryStart(0);
     inFlight.tryStart(SECOND);

@@ -1,9 +1,12 @@
 package org.dispatchengine.engine.courier;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -72,9 +75,9 @@ public final class Courier
   /**
    * {@code replyTo} may be null when nobody needs the outcome. {@code receivedNanos} is the
    * {@code System.nanoTime()} at which this node received the report, for measuring the time to publish; 0 when the
-   * report came from another node (nano times do not compare across JVMs).
+   * report came from another node (nano times do not compare across JVMs, so it is not serialized).
    */
-  public record ReportLocation(Fix fix, long receivedNanos, ActorRef<StatusReply<LocationOutcome>> replyTo)
+  public record ReportLocation(Fix fix, @JsonIgnore long receivedNanos, ActorRef<StatusReply<Located>> replyTo)
       implements Command {}
 
   /** Told how long a trusted report took from arrival on this node to publication. */
@@ -128,6 +131,12 @@ public final class Courier
     SUSPECT
   }
 
+  /**
+   * The answer to a report: its outcome, and the courier entity itself, to which a sender of many reports may tell the
+   * next ones directly (see {@link CourierService.Reports}).
+   */
+  public record Located(LocationOutcome outcome, ActorRef<Command> courier) implements CborSerializable {}
+
   // ---- events
 
   public sealed interface Event extends CborSerializable {
@@ -173,15 +182,33 @@ public final class Courier
   public record Links(LiveUpdates live, OrderLink orders, DispatcherLink dispatcher, Reminders<Command> reminders,
       PublishTimer timer) {}
 
+  /**
+   * A courier judges its own idleness: sockets tell reports to the entity itself (ADR 0020), past its shard, which
+   * would take a courier reporting every second for an idle one and passivate it. So the shard does not passivate
+   * couriers; a courier that received no message for the configured idle time asks its shard to.
+   */
   public static void init(ActorSystem<?> system, LocationRules.Settings settings, TrackBudget samples, Links links) {
+    ClusterShardingSettings sharding = ClusterShardingSettings.create(system);
+    Duration idle = Duration.ofNanos(sharding.passivateIdleEntityAfter().toNanos());
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), settings, samples, links, Clock.systemUTC())));
+            entity -> Behaviors.<Command>setup(ctx -> {
+              if (!idle.isZero()) {
+                ctx.setReceiveTimeout(idle, Idle.INSTANCE);
+              }
+              return new Courier(entity.getEntityId(), settings, samples, links, Clock.systemUTC(), ctx.getSelf(),
+                  () -> entity.getShard().tell(new ClusterSharding.Passivate<>(ctx.getSelf())));
+            }))
+        .withSettings(sharding.withNoPassivationStrategy()));
   }
 
+  /** A courier outside sharding, which is never passivated (tests). */
   public static Behavior<Command> create(String entityId, LocationRules.Settings settings, TrackBudget samples,
       Links links, Clock clock) {
-    return new Courier(entityId, settings, samples, links, clock);
+    return Behaviors.setup(ctx -> new Courier(entityId, settings, samples, links, clock, ctx.getSelf(), () -> { }));
   }
+
+  /** No message came for the idle time: the courier asks its shard to passivate it. Never leaves the node. */
+  enum Idle implements Command { INSTANCE }
 
   static final Duration MAX_ACCEPTANCE_RETRY = Duration.ofSeconds(30);
 
@@ -196,6 +223,8 @@ public final class Courier
   private final Reminders<Command> reminders;
   private final PublishTimer timer;
   private final Clock clock;
+  private final ActorRef<Command> self;
+  private final Runnable passivate;
 
   // the live position: in memory only, see the class comment
   private Fix trusted;
@@ -209,7 +238,8 @@ public final class Courier
   // moving to another region is taken out of the old one's index
   private String dispatchRegion;
 
-  private Courier(String entityId, LocationRules.Settings settings, TrackBudget samples, Links links, Clock clock) {
+  private Courier(String entityId, LocationRules.Settings settings, TrackBudget samples, Links links, Clock clock,
+      ActorRef<Command> self, Runnable passivate) {
     // a journal that fails a write (overloaded, restarting) restarts the courier after a pause instead of stopping it
     super(PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -224,6 +254,8 @@ public final class Courier
     this.reminders = links.reminders();
     this.timer = links.timer();
     this.clock = clock;
+    this.self = self;
+    this.passivate = passivate;
   }
 
   @Override
@@ -268,6 +300,7 @@ public final class Courier
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
     builder.forState(state -> !state.exists())
         .onCommand(Define.class, this::onDefine)
+        .onCommand(Idle.class, this::onIdle)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(SetShift.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(SetBlocked.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
@@ -282,6 +315,7 @@ public final class Courier
         .onAnyCommand(cmd -> Effect().noReply());
     builder.forState(State::exists)
         .onCommand(Define.class, this::onDefine)
+        .onCommand(Idle.class, this::onIdle)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)))
         .onCommand(SetShift.class, this::onSetShift)
         .onCommand(SetBlocked.class, this::onSetBlocked)
@@ -304,6 +338,15 @@ public final class Courier
 
   private StatusReply<CourierStatus> status(State state) {
     return StatusReply.success(new CourierStatus(state.courier(), trusted, staleDropped, suspectFlagged));
+  }
+
+  private ReplyEffect<Event, State> onIdle(State state, Idle idle) {
+    passivate.run();
+    return Effect().noReply();
+  }
+
+  private StatusReply<Located> located(LocationOutcome outcome) {
+    return StatusReply.success(new Located(outcome, self));
   }
 
   private <T> ReplyEffect<Event, State> replyIfAsked(ActorRef<StatusReply<T>> replyTo, StatusReply<T> reply) {
@@ -372,11 +415,11 @@ public final class Courier
     switch (LocationRules.judge(trusted, suspect, fix, settings.maxSpeedMetersPerSecond())) {
       case STALE:
         staleDropped++;
-        return replyIfAsked(cmd.replyTo(), StatusReply.success(LocationOutcome.STALE));
+        return replyIfAsked(cmd.replyTo(), located(LocationOutcome.STALE));
       case SUSPECT:
         suspect = fix;
         suspectFlagged++;
-        return replyIfAsked(cmd.replyTo(), StatusReply.success(LocationOutcome.SUSPECT));
+        return replyIfAsked(cmd.replyTo(), located(LocationOutcome.SUSPECT));
       default:
         break;
     }
@@ -408,7 +451,7 @@ public final class Courier
       }
     }
     if (events.isEmpty()) {
-      return replyIfAsked(cmd.replyTo(), StatusReply.success(LocationOutcome.ACCEPTED));
+      return replyIfAsked(cmd.replyTo(), located(LocationOutcome.ACCEPTED));
     }
     var persisted = Effect().persist(events).thenRun(s -> {
       if (sampled) {
@@ -422,7 +465,7 @@ public final class Courier
     });
     return cmd.replyTo() == null
         ? persisted.thenNoReply()
-        : persisted.thenReply(cmd.replyTo(), s -> StatusReply.success(LocationOutcome.ACCEPTED));
+        : persisted.thenReply(cmd.replyTo(), s -> located(LocationOutcome.ACCEPTED));
   }
 
   private boolean near(Fix fix, Place place) {

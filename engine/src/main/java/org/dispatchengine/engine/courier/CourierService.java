@@ -63,24 +63,63 @@ public final class CourierService {
   /** Reports a position and waits for the verdict (HTTP); fails when the courier does not exist. */
   public CompletionStage<Courier.LocationOutcome> report(String tenantId, String courierId, Fix fix) {
     return couriers.ask(Ids.entityId(tenantId, courierId),
-        (ActorRef<StatusReply<Courier.LocationOutcome>> r) -> new Courier.ReportLocation(fix, 0, r));
+            (ActorRef<StatusReply<Courier.Located>> r) -> new Courier.ReportLocation(fix, 0, r))
+        .thenApply(Courier.Located::outcome);
   }
 
-  /** Tells a courier position reports without waiting for each: see {@link #reports}. */
-  @FunctionalInterface
-  public interface Reports {
+  /**
+   * Where a socket tells its courier's reports without waiting for each. They go through sharding until the courier
+   * has answered one; then straight to the entity that answered, which saves the region's and the shard's hop on
+   * every report. The sender watches that entity and calls {@link #stopped} when it ends (passivated, or its shard
+   * moved to another node), and the reports go through sharding again, which knows where the courier lives next.
+   * An entity only ends between messages, so a report told to it directly is never handled by two incarnations.
+   */
+  public static final class Reports {
+    private final EntityRef<Courier.Command> viaSharding;
+    private volatile ActorRef<Courier.Command> direct;
+
+    private Reports(EntityRef<Courier.Command> viaSharding) {
+      this.viaSharding = viaSharding;
+    }
+
     /**
      * @param receivedNanos when this node received the report, by {@code System.nanoTime()}
      * @param handled told once the courier has dealt with the report, which lets the sender bound how many of its
      *     reports are under way
      */
-    void tell(Fix fix, long receivedNanos, ActorRef<StatusReply<Courier.LocationOutcome>> handled);
+    public void tell(Fix fix, long receivedNanos, ActorRef<StatusReply<Courier.Located>> handled) {
+      Courier.ReportLocation report = new Courier.ReportLocation(fix, receivedNanos, handled);
+      ActorRef<Courier.Command> entity = direct;
+      if (entity != null) {
+        entity.tell(report);
+      } else {
+        viaSharding.tell(report);
+      }
+    }
+
+    /**
+     * The courier answered from {@code entity}: the next reports go to it. True when it is a new one, which the
+     * sender must then watch.
+     */
+    public boolean answeredFrom(ActorRef<Courier.Command> entity) {
+      if (entity.equals(direct)) {
+        return false;
+      }
+      direct = entity;
+      return true;
+    }
+
+    /** {@code entity} has ended: reports go through sharding again. */
+    public void stopped(ActorRef<?> entity) {
+      if (entity.equals(direct)) {
+        direct = null;
+      }
+    }
   }
 
-  /** Where a socket sends its courier's reports: one reference to the courier for the connection's lifetime. */
+  /** The reports of one courier's connection, for the connection's lifetime. */
   public Reports reports(String tenantId, String courierId) {
-    EntityRef<Courier.Command> courier = sharding.entityRefFor(Courier.ENTITY_KEY, Ids.entityId(tenantId, courierId));
-    return (fix, receivedNanos, handled) -> courier.tell(new Courier.ReportLocation(fix, receivedNanos, handled));
+    return new Reports(sharding.entityRefFor(Courier.ENTITY_KEY, Ids.entityId(tenantId, courierId)));
   }
 
   public void release(String tenantId, String courierId, String orderId, String reason) {

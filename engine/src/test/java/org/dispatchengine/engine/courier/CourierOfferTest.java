@@ -46,7 +46,7 @@ class CourierOfferTest {
     courier.<StatusReply<Courier.CourierStatus>>runCommand(
         r -> new Courier.Define(new CourierProfile("Kim", Vehicle.BIKE, 1), r));
     courier.<StatusReply<Courier.CourierStatus>>runCommand(r -> new Courier.SetShift(true, r));
-    courier.<StatusReply<Courier.LocationOutcome>>runCommand(r -> new Courier.ReportLocation(fix(0, 0), 0, r));
+    courier.<StatusReply<Courier.Located>>runCommand(r -> new Courier.ReportLocation(fix(0, 0), 0, r));
     published.clear();
   }
 

@@ -1,6 +1,10 @@
 package org.dispatchengine.engine.courier;
 
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
@@ -58,7 +62,7 @@ class CourierTest {
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<Courier.Command, Courier.Event, Courier.State,
-      StatusReply<Courier.LocationOutcome>> report(Fix fix) {
+      StatusReply<Courier.Located>> report(Fix fix) {
     return courier.runCommand(r -> new Courier.ReportLocation(fix, 0, r));
   }
 
@@ -83,15 +87,43 @@ class CourierTest {
   }
 
   @Test
+  void aReportsAnswerNamesTheEntityWhichTakesTheNextReportsItself() {
+    define();
+    shift(true);
+    Courier.Located answer = report(fix(0, 0)).reply().getValue();
+    TestProbe<StatusReply<Courier.Located>> probe = TestProbe.create(KIT.system());
+    answer.courier().tell(new Courier.ReportLocation(fix(10, 5), 0, probe.ref()));
+    Courier.Located next = probe.receiveMessage().getValue();
+    assertEquals(Courier.LocationOutcome.ACCEPTED, next.outcome());
+    assertEquals(answer.courier(), next.courier());
+    Courier.CourierStatus status = courier.<StatusReply<Courier.CourierStatus>>runCommand(Courier.Get::new)
+        .reply().getValue();
+    assertEquals(fix(10, 5), status.position(), "the report told to the entity itself moved the courier");
+  }
+
+  @Test
+  void aReportSentToAnotherNodeLeavesThisNodesClockBehind() {
+    TestProbe<StatusReply<Courier.Located>> probe = TestProbe.create(KIT.system());
+    Courier.ReportLocation report = new Courier.ReportLocation(fix(0, 0), System.nanoTime(), probe.ref());
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(KIT.system()));
+    byte[] bytes = serialization.serialize(report).get();
+    Courier.ReportLocation received = (Courier.ReportLocation) serialization
+        .deserialize(bytes, serialization.findSerializerFor(report).identifier(),
+            Courier.ReportLocation.class.getName()).get();
+    assertEquals(new Courier.ReportLocation(fix(0, 0), 0, probe.ref()), received,
+        "nano times do not compare across JVMs: the other node measures nothing from it");
+  }
+
+  @Test
   void positionsLiveInMemoryAndOnlySamplesArePersisted() {
     define();
     shift(true);
     var first = report(fix(0, 0));
-    assertEquals(Courier.LocationOutcome.ACCEPTED, first.reply().getValue());
+    assertEquals(Courier.LocationOutcome.ACCEPTED, first.reply().getValue().outcome());
     assertInstanceOf(Courier.TrackSampled.class, first.event());
 
     var second = report(fix(20, 5));
-    assertEquals(Courier.LocationOutcome.ACCEPTED, second.reply().getValue());
+    assertEquals(Courier.LocationOutcome.ACCEPTED, second.reply().getValue().outcome());
     assertTrue(second.hasNoEvents(), "5 s and 20 m later: not sampled");
     Courier.CourierStatus status = courier.<StatusReply<Courier.CourierStatus>>runCommand(Courier.Get::new)
         .reply().getValue();
@@ -109,7 +141,7 @@ class CourierTest {
     define();
     assertInstanceOf(Courier.TrackSampled.class, report(fix(0, 0)).event(), "the budget holds one sample");
     var skipped = report(fix(500, 10));
-    assertEquals(Courier.LocationOutcome.ACCEPTED, skipped.reply().getValue());
+    assertEquals(Courier.LocationOutcome.ACCEPTED, skipped.reply().getValue().outcome());
     assertTrue(skipped.hasNoEvents(), "due, but over budget: skipped, and the position is still live");
   }
 
@@ -117,9 +149,9 @@ class CourierTest {
   void staleAndSuspectReportsAreNotTrusted() {
     define();
     report(fix(0, 10));
-    assertEquals(Courier.LocationOutcome.STALE, report(fix(5, 9)).reply().getValue());
+    assertEquals(Courier.LocationOutcome.STALE, report(fix(5, 9)).reply().getValue().outcome());
     var jump = report(fix(50_000, 11));
-    assertEquals(Courier.LocationOutcome.SUSPECT, jump.reply().getValue());
+    assertEquals(Courier.LocationOutcome.SUSPECT, jump.reply().getValue().outcome());
     assertTrue(jump.hasNoEvents());
     Courier.CourierStatus status = courier.<StatusReply<Courier.CourierStatus>>runCommand(Courier.Get::new)
         .reply().getValue();
@@ -210,7 +242,7 @@ class CourierTest {
     Courier.CourierStatus status = courier.<StatusReply<Courier.CourierStatus>>runCommand(Courier.Get::new)
         .reply().getValue();
     assertEquals(fix(0, 0), status.position());
-    assertEquals(Courier.LocationOutcome.STALE, report(fix(1, 0)).reply().getValue());
+    assertEquals(Courier.LocationOutcome.STALE, report(fix(1, 0)).reply().getValue().outcome());
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
@@ -27,6 +28,7 @@ import org.dispatchengine.engine.Role;
 import org.dispatchengine.engine.InFlightBound;
 import org.dispatchengine.engine.TokenBucket;
 import org.dispatchengine.engine.Rejection;
+import org.dispatchengine.engine.courier.Courier;
 import org.dispatchengine.engine.courier.CourierNotice;
 import org.dispatchengine.engine.courier.CourierOffer;
 import org.dispatchengine.engine.courier.CourierService;
@@ -172,13 +174,13 @@ public final class CourierSocket extends AllDirectives {
     Pair<ActorRef<Sockets.Out>, Source<String, NotUsed>> outbound =
         Sockets.outbound(system, settings.outboundBuffer());
     InFlightBound inFlight = new InFlightBound(settings.maxInFlight(), settings.lostAfter());
+    CourierService.Reports courier = couriers.reports(tenantId, courierId);
     ActorRef<Object> connection = system.systemActorOf(
-        connectionBehavior(tenantId, courierId, connectionId, outbound.first(), inFlight),
+        connectionBehavior(tenantId, courierId, connectionId, outbound.first(), inFlight, courier),
         "courier-socket-" + connectionId, Props.empty());
     openOffer.ifPresent(offer -> connection.tell(frame(OfferFrame.of(offer))));
 
     TokenBucket limiter = new TokenBucket(settings.maxReportsPerSecond(), settings.maxReportsPerSecond() * 2);
-    CourierService.Reports courier = couriers.reports(tenantId, courierId);
     // the frame protocol below ends this side when a message is too large or none came for the idle timeout
     Sink<byte[], NotUsed> inbound = Flow.<byte[]>create()
         .watchTermination((mat, done) -> {
@@ -192,7 +194,7 @@ public final class CourierSocket extends AllDirectives {
   }
 
   private Behavior<Object> connectionBehavior(String tenantId, String courierId, String connectionId,
-      ActorRef<Sockets.Out> out, InFlightBound inFlight) {
+      ActorRef<Sockets.Out> out, InFlightBound inFlight, CourierService.Reports courier) {
     String topic = LiveUpdates.courierTopic(tenantId, courierId);
     SocketOpened self = new SocketOpened(connectionId, clock.instant());
     return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
@@ -219,6 +221,16 @@ public final class CourierSocket extends AllDirectives {
           })
           .onMessage(StatusReply.class, handled -> {
             inFlight.finished(System.nanoTime());
+            if (handled.isSuccess() && handled.getValue() instanceof Courier.Located located
+                && courier.answeredFrom(located.courier())) {
+              ctx.watch(located.courier());
+            }
+            return Behaviors.same();
+          })
+          .onSignal(Terminated.class, ended -> {
+            // reports told to the ended entity since are lost with it; the next ones find the courier via sharding
+            courier.stopped(ended.getRef());
+            inFlight.allLost(System.nanoTime());
             return Behaviors.same();
           })
           .onMessage(CourierNotice.class, notice -> {
