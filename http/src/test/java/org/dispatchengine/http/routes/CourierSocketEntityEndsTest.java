@@ -50,14 +50,20 @@ class CourierSocketEntityEndsTest extends FlowSupport {
     return state.getShards().stream().flatMap(shard -> shard.getEntityIds().stream()).collect(Collectors.toSet());
   }
 
-  @Test
-  void aCourierReportingOverItsSocketIsNotPassivated() throws Exception {
-    TestTenant t = tenant("keeps-reporting");
+  /** Courier k1 of {@code t}, online, connected, and answered once: its socket now reports to the entity itself. */
+  private WsClient reportingCourier(TestTenant t) {
     onlineCourier(t, "k1", 1);
     WsClient kim = WsClient.connect(URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/courier"),
         Map.of("Authorization", "Bearer " + t.token("courier", "k1")));
     kim.send("{\"type\":\"location\",\"lat\":52.5,\"lon\":13.41}");
     Eventually.await("the first report arrived", () -> latitudeOf(t, "k1"), lat -> lat == 52.5);
+    return kim;
+  }
+
+  @Test
+  void aCourierReportingOverItsSocketIsNotPassivated() throws Exception {
+    TestTenant t = tenant("keeps-reporting");
+    WsClient kim = reportingCourier(t);
     String entityId = Ids.entityId(t.id(), "k1");
     // three idle times of reports told to the entity itself, four a second, and nothing else for it; a shard judging
     // idleness by what passes through it would passivate the entity within the first one and a half
@@ -75,12 +81,7 @@ class CourierSocketEntityEndsTest extends FlowSupport {
   @Test
   void reportsReachTheCourierAfterItsEntityEnded() throws Exception {
     TestTenant t = tenant("entity-ends");
-    onlineCourier(t, "k1", 1);
-    WsClient kim = WsClient.connect(URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/courier"),
-        Map.of("Authorization", "Bearer " + t.token("courier", "k1")));
-    kim.send("{\"type\":\"location\",\"lat\":52.51,\"lon\":13.41}");
-    Eventually.await("the first report arrived", () -> latitudeOf(t, "k1"), lat -> lat == 52.51);
-
+    WsClient kim = reportingCourier(t);
     String entityId = Ids.entityId(t.id(), "k1");
     Eventually.await("the courier's entity passivated", this::runningCourierSafely,
         running -> !running.contains(entityId));
