@@ -1,6 +1,5 @@
 package org.dispatchengine.engine.courier;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -32,6 +31,7 @@ import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 
 import java.time.Clock;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,12 +73,25 @@ public final class Courier
   public record SetBlocked(boolean blocked, ActorRef<StatusReply<CourierStatus>> replyTo) implements Command {}
 
   /**
-   * {@code replyTo} may be null when nobody needs the outcome. {@code receivedNanos} is the
-   * {@code System.nanoTime()} at which this node received the report, for measuring the time to publish; 0 when the
-   * report came from another node (nano times do not compare across JVMs, so it is not serialized).
+   * {@code replyTo} may be null when nobody needs the outcome. {@code receivedNanos} is the {@code System.nanoTime()}
+   * at which a node received the report, for measuring the time to publish (0: not measured), and {@code receivedOn}
+   * names that node's JVM: nano times do not compare across JVMs, so a report that crossed to another is not timed.
    */
-  public record ReportLocation(Fix fix, @JsonIgnore long receivedNanos, ActorRef<StatusReply<Located>> replyTo)
-      implements Command {}
+  public record ReportLocation(Fix fix, long receivedNanos, long receivedOn, ActorRef<StatusReply<Located>> replyTo)
+      implements Command {
+    /** A report received on this JVM. */
+    public ReportLocation(Fix fix, long receivedNanos, ActorRef<StatusReply<Located>> replyTo) {
+      this(fix, receivedNanos, THIS_JVM, replyTo);
+    }
+
+    /** {@code receivedNanos} when it was taken on this JVM, else 0. */
+    long receivedNanosHere() {
+      return receivedOn == THIS_JVM ? receivedNanos : 0;
+    }
+  }
+
+  /** Tells this JVM's nano times from another's. */
+  static final long THIS_JVM = new SecureRandom().nextLong();
 
   /** Told how long a trusted report took from arrival on this node to publication. */
   public interface PublishTimer {
@@ -426,12 +439,13 @@ public final class Courier
     trusted = fix;
     suspect = null;
     CourierRecord courier = state.courier();
-    if (cmd.receivedNanos() == 0) {
+    long receivedNanos = cmd.receivedNanosHere();
+    if (receivedNanos == 0) {
       publish(courier, fix, null);
     } else {
       // by the wall clock, not the entity's: a measurement that watchers on other nodes continue
-      publish(courier, fix, Instant.now().minusNanos(System.nanoTime() - cmd.receivedNanos()));
-      timer.published(System.nanoTime() - cmd.receivedNanos());
+      publish(courier, fix, Instant.now().minusNanos(System.nanoTime() - receivedNanos));
+      timer.published(System.nanoTime() - receivedNanos);
     }
 
     List<Event> events = new ArrayList<>();

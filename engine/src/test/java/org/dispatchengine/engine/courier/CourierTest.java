@@ -102,16 +102,19 @@ class CourierTest {
   }
 
   @Test
-  void aReportSentToAnotherNodeLeavesThisNodesClockBehind() {
+  void aReportsArrivalTimeCountsOnlyOnTheJvmThatTookIt() {
     TestProbe<StatusReply<Courier.Located>> probe = TestProbe.create(KIT.system());
-    Courier.ReportLocation report = new Courier.ReportLocation(fix(0, 0), System.nanoTime(), probe.ref());
+    long receivedNanos = System.nanoTime();
+    Courier.ReportLocation report = new Courier.ReportLocation(fix(0, 0), receivedNanos, probe.ref());
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(KIT.system()));
-    byte[] bytes = serialization.serialize(report).get();
-    Courier.ReportLocation received = (Courier.ReportLocation) serialization
-        .deserialize(bytes, serialization.findSerializerFor(report).identifier(),
+    Courier.ReportLocation back = (Courier.ReportLocation) serialization
+        .deserialize(serialization.serialize(report).get(), serialization.findSerializerFor(report).identifier(),
             Courier.ReportLocation.class.getName()).get();
-    assertEquals(new Courier.ReportLocation(fix(0, 0), 0, probe.ref()), received,
-        "nano times do not compare across JVMs: the other node measures nothing from it");
+    assertEquals(report, back);
+    assertEquals(receivedNanos, back.receivedNanosHere(), "serialized and read on the same JVM");
+    Courier.ReportLocation fromElsewhere =
+        new Courier.ReportLocation(fix(0, 0), receivedNanos, Courier.THIS_JVM + 1, probe.ref());
+    assertEquals(0, fromElsewhere.receivedNanosHere(), "nano times do not compare across JVMs");
   }
 
   @Test
