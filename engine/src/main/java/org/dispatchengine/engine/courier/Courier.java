@@ -30,14 +30,17 @@ import org.dispatchengine.engine.dispatch.OfferReply;
 import org.dispatchengine.engine.geo.Place;
 import org.dispatchengine.engine.live.LiveUpdates;
 
-import java.time.Clock;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A courier, entity id {@code tenantId:courierId}: profile, shift, block, the orders it carries, and its position.
@@ -204,20 +207,26 @@ public final class Courier
     ClusterShardingSettings sharding = ClusterShardingSettings.create(system);
     Duration idle = Duration.ofNanos(sharding.passivateIdleEntityAfter().toNanos());
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            entity -> Behaviors.<Command>setup(ctx -> {
-              if (!idle.isZero()) {
-                ctx.setReceiveTimeout(idle, Idle.INSTANCE);
-              }
-              return new Courier(entity.getEntityId(), settings, samples, links, Clock.systemUTC(), ctx.getSelf(),
-                  () -> entity.getShard().tell(new ClusterSharding.Passivate<>(ctx.getSelf())));
-            }))
+            entity -> create(entity.getEntityId(), settings, samples, links, Clock.systemUTC(), idle,
+                self -> entity.getShard().tell(new ClusterSharding.Passivate<>(self))))
         .withSettings(sharding.withNoPassivationStrategy()));
   }
 
   /** A courier outside sharding, which is never passivated (tests). */
   public static Behavior<Command> create(String entityId, LocationRules.Settings settings, TrackBudget samples,
       Links links, Clock clock) {
-    return Behaviors.setup(ctx -> new Courier(entityId, settings, samples, links, clock, ctx.getSelf(), () -> { }));
+    return create(entityId, settings, samples, links, clock, Duration.ZERO, self -> { });
+  }
+
+  /** @param idle after this long without a message the courier calls {@code passivate}; zero: never */
+  private static Behavior<Command> create(String entityId, LocationRules.Settings settings, TrackBudget samples,
+      Links links, Clock clock, Duration idle, Consumer<ActorRef<Command>> passivate) {
+    return Behaviors.setup(ctx -> {
+      if (!idle.isZero()) {
+        ctx.setReceiveTimeout(idle, Idle.INSTANCE);
+      }
+      return new Courier(entityId, settings, samples, links, clock, ctx.getSelf(), passivate);
+    });
   }
 
   /** No message came for the idle time: the courier asks its shard to passivate it. Never leaves the node. */
@@ -237,7 +246,9 @@ public final class Courier
   private final PublishTimer timer;
   private final Clock clock;
   private final ActorRef<Command> self;
-  private final Runnable passivate;
+  private final Consumer<ActorRef<Command>> passivate;
+  /** The answers to reports, one per outcome: they name this entity, and a report is answered for every frame. */
+  private final Map<LocationOutcome, StatusReply<Located>> answers = new EnumMap<>(LocationOutcome.class);
 
   // the live position: in memory only, see the class comment
   private Fix trusted;
@@ -252,7 +263,7 @@ public final class Courier
   private String dispatchRegion;
 
   private Courier(String entityId, LocationRules.Settings settings, TrackBudget samples, Links links, Clock clock,
-      ActorRef<Command> self, Runnable passivate) {
+      ActorRef<Command> self, Consumer<ActorRef<Command>> passivate) {
     // a journal that fails a write (overloaded, restarting) restarts the courier after a pause instead of stopping it
     super(PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -269,6 +280,9 @@ public final class Courier
     this.clock = clock;
     this.self = self;
     this.passivate = passivate;
+    for (LocationOutcome outcome : LocationOutcome.values()) {
+      answers.put(outcome, StatusReply.success(new Located(outcome, self)));
+    }
   }
 
   @Override
@@ -311,9 +325,10 @@ public final class Courier
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
+    builder.forAnyState()
+        .onCommand(Idle.class, this::onIdle);
     builder.forState(state -> !state.exists())
         .onCommand(Define.class, this::onDefine)
-        .onCommand(Idle.class, this::onIdle)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(SetShift.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(SetBlocked.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
@@ -328,7 +343,6 @@ public final class Courier
         .onAnyCommand(cmd -> Effect().noReply());
     builder.forState(State::exists)
         .onCommand(Define.class, this::onDefine)
-        .onCommand(Idle.class, this::onIdle)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)))
         .onCommand(SetShift.class, this::onSetShift)
         .onCommand(SetBlocked.class, this::onSetBlocked)
@@ -354,12 +368,12 @@ public final class Courier
   }
 
   private ReplyEffect<Event, State> onIdle(State state, Idle idle) {
-    passivate.run();
+    passivate.accept(self);
     return Effect().noReply();
   }
 
   private StatusReply<Located> located(LocationOutcome outcome) {
-    return StatusReply.success(new Located(outcome, self));
+    return answers.get(outcome);
   }
 
   private <T> ReplyEffect<Event, State> replyIfAsked(ActorRef<StatusReply<T>> replyTo, StatusReply<T> reply) {
