@@ -210,10 +210,10 @@ public final class Node {
       // order streams and the live map: their clients only listen, so silence never closes them
       FrameProtocol.Settings listeners = new FrameProtocol.Settings(courierSocket.protocol().maxMessageBytes(), null,
           courierSocket.protocol().keepAlive());
-      endpoints.addAll(new OrderStream(system, json, auth, orders, couriers, directory, trackingLinks, live,
+      endpoints.addAll(new OrderStream(json, auth, orders, couriers, directory, trackingLinks, live,
           new OrderStream.Settings(streamBuffer, courierSocket.origins(), listeners,
               metrics.orderStreamPositionTimer()), clock).endpoints());
-      endpoints.addAll(new AdminLive(system, json, auth, courierViews, live, streamBuffer, courierSocket.origins(),
+      endpoints.addAll(new AdminLive(json, auth, courierViews, live, streamBuffer, courierSocket.origins(),
           listeners).endpoints());
       endpoints.addAll(new AdminRoutes(system, json, auth, orderQueries,
           new CourierQueries(database.dataSource(), clock), new StatsQueries(database.dataSource()),

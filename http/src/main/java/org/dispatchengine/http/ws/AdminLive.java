@@ -1,18 +1,10 @@
 package org.dispatchengine.http.ws;
 
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Source;
 import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.CourierRecord;
 import org.dispatchengine.engine.courier.CourierViews;
@@ -27,7 +19,6 @@ import org.dispatchengine.http.auth.Authenticator;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * {@code /v1/ws/admin/live}: a tenant's live map for its operators (tenant key or admin). First a snapshot of the
@@ -37,7 +28,6 @@ import java.util.UUID;
  * disconnected and reconnects for a fresh snapshot.
  */
 public final class AdminLive extends AllDirectives {
-  private final ActorSystem<?> system;
   private final Json json;
   private final Authenticator auth;
   private final CourierViews couriers;
@@ -48,9 +38,8 @@ public final class AdminLive extends AllDirectives {
   /** The last frame of a map too slow to keep every change; it reconnects for a fresh snapshot. */
   private final String tooSlow;
 
-  public AdminLive(ActorSystem<?> system, Json json, Authenticator auth, CourierViews couriers,
+  public AdminLive(Json json, Authenticator auth, CourierViews couriers,
       ClusterLiveUpdates live, int outboundBuffer, Origins origins, FrameProtocol.Settings protocol) {
-    this.system = system;
     this.json = json;
     this.auth = auth;
     this.couriers = couriers;
@@ -90,52 +79,32 @@ public final class AdminLive extends AllDirectives {
   private record OrderFrame(String type, String orderId, long seq, String change, String status, String courierId,
       Instant at) {}
 
-  private enum InboundEnded implements NoSerializationVerificationNeeded { INSTANCE }
-
   private Flow<byte[], String, NotUsed> connection(String tenantId) {
-    ActorRef<Object> connection = system.systemActorOf(behavior(tenantId, new Sockets.Paced(outboundBuffer, tooSlow)),
-        "admin-live-" + UUID.randomUUID(), Props.empty());
-    Source<String, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
-    return Flow.fromSinkAndSource(Sockets.listenOnly(() -> connection.tell(InboundEnded.INSTANCE)), outbound);
-  }
+    return PushStage.flow(outboundBuffer, tooSlow, new PushStage.Connection() {
+      private PushStage.Socket socket;
 
-  private Behavior<Object> behavior(String tenantId, Sockets.Paced out) {
-    return Behaviors.setup(ctx -> {
-      live.subscribe(LiveUpdates.tenantTopic(tenantId), Adapter.toClassic(ctx.getSelf()));
-      return Behaviors.receive(Object.class)
-          .onMessage(DistributedPubSubMediator.SubscribeAck.class, ack -> {
-            // the snapshot after subscribing: a change in between is in the stream too, never missing
-            return change(out, new SnapshotFrame("snapshot",
-                couriers.online(tenantId).stream().map(CourierEntry::of).toList(), Instant.now()));
-          })
-          .onMessage(CourierPosition.class, position -> {
-            Fix fix = position.fix();
-            out.position(position.courierId(), json.text(new PositionFrame("courier.location", position.courierId(),
-                fix.lat(), fix.lon(), fix.speed(), fix.heading(), fix.at(), position.available(), position.load())));
-            return Behaviors.same();
-          })
-          .onMessage(OrderUpdate.class, update -> {
-            return change(out, new OrderFrame("order", update.orderId(), update.seq(), update.type(),
-                update.order().status().wireName(), update.order().courierId(), update.at()));
-          })
-          .onMessage(Sockets.Acked.class, acked -> {
-            out.acked();
-            return Behaviors.same();
-          })
-          .onMessage(Sockets.Attached.class, attached -> {
-            out.attach(attached.out());
-            return Behaviors.same();
-          })
-          .onMessage(InboundEnded.class, ended -> {
-            out.close();
-            return Behaviors.stopped();
-          })
-          .build();
+      @Override
+      public void started(PushStage.Socket socket) {
+        this.socket = socket;
+        live.subscribe(LiveUpdates.tenantTopic(tenantId), socket.self());
+      }
+
+      @Override
+      public void received(Object message) {
+        if (message instanceof DistributedPubSubMediator.SubscribeAck) {
+          // the snapshot after subscribing: a change in between is in the stream too, never missing
+          socket.change(json.text(new SnapshotFrame("snapshot",
+              couriers.online(tenantId).stream().map(CourierEntry::of).toList(), Instant.now())));
+        } else if (message instanceof CourierPosition position) {
+          Fix fix = position.fix();
+          socket.position(position.courierId(), json.text(new PositionFrame("courier.location",
+              position.courierId(), fix.lat(), fix.lon(), fix.speed(), fix.heading(), fix.at(), position.available(),
+              position.load())));
+        } else if (message instanceof OrderUpdate update) {
+          socket.change(json.text(new OrderFrame("order", update.orderId(), update.seq(), update.type(),
+              update.order().status().wireName(), update.order().courierId(), update.at())));
+        }
+      }
     });
-  }
-
-  private Behavior<Object> change(Sockets.Paced out, Object frame) {
-    out.change(json.text(frame));
-    return Behaviors.same();
   }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * Changes go first. Live changes are bounded: past the limit the reader is too slow and is disconnected, to resume
  * later. Changes read back from the journal for a resume are not counted: they are already in memory, all of them,
  * and a reader that resumes after many changes is not too slow for being away.
- * Used by one connection's actor only.
+ * Used by one socket's {@link PushStage} only.
  */
 final class FrameQueue {
   private record Change(String frame, boolean live) {}

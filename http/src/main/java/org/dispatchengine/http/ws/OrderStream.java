@@ -3,21 +3,11 @@ package org.dispatchengine.http.ws;
 import io.micrometer.core.instrument.Timer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.dispatchengine.engine.Caller;
 import org.dispatchengine.engine.courier.CourierPosition;
 import org.dispatchengine.engine.courier.CourierService;
@@ -45,7 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -69,7 +58,6 @@ public final class OrderStream extends AllDirectives {
    */
   public record Settings(int outboundBuffer, Origins origins, FrameProtocol.Settings protocol, Timer positionLatency) {}
 
-  private final ActorSystem<?> system;
   private final Json json;
   private final Authenticator auth;
   private final OrderService orders;
@@ -82,10 +70,9 @@ public final class OrderStream extends AllDirectives {
   /** The last frame of a reader too slow to keep every change. */
   private final String tooSlow;
 
-  public OrderStream(ActorSystem<?> system, Json json, Authenticator auth, OrderService orders,
+  public OrderStream(Json json, Authenticator auth, OrderService orders,
       CourierService couriers, TenantDirectory tenants, TrackingLinks links, ClusterLiveUpdates live,
       Settings settings, Clock clock) {
-    this.system = system;
     this.json = json;
     this.auth = auth;
     this.orders = orders;
@@ -262,8 +249,6 @@ public final class OrderStream extends AllDirectives {
 
   private record LoadFailed(Throwable cause) implements NoSerializationVerificationNeeded {}
 
-  private enum InboundEnded implements NoSerializationVerificationNeeded { INSTANCE }
-
   /** Time to compare what was sent with the order's current seq. */
   private enum CatchUp implements NoSerializationVerificationNeeded { EARLY, LATE }
 
@@ -271,59 +256,85 @@ public final class OrderStream extends AllDirectives {
 
   private Flow<byte[], String, NotUsed> connection(String tenantId, String orderId, Caller caller,
       Optional<Long> since, Presenter presenter) {
-    ActorRef<Object> connection = system.systemActorOf(
-        new Connection(tenantId, orderId, caller, new Sockets.Paced(settings.outboundBuffer(), tooSlow), presenter)
-            .starting(since),
-        "order-stream-" + UUID.randomUUID(), Props.empty());
-    Source<String, NotUsed> outbound = Sockets.pacedOutbound(system, connection);
-    Sink<byte[], NotUsed> inbound = Sockets.listenOnly(() -> connection.tell(InboundEnded.INSTANCE));
-    return Flow.fromSinkAndSource(inbound, outbound);
+    return PushStage.flow(settings.outboundBuffer(), tooSlow,
+        new Connection(tenantId, orderId, caller, since, presenter));
   }
 
-  /** The actor behind one stream: loads the start from the journal, then follows the order's topic. */
-  private final class Connection {
+  /** One stream: loads the start from the journal, then follows the order's topic. */
+  private final class Connection implements PushStage.Connection {
+    private enum Phase {
+      /** Until the subscription is confirmed. */
+      SUBSCRIBING,
+      /** Reading the start, or what a gap missed, from the journal. */
+      LOADING,
+      FOLLOWING
+    }
+
     private final String tenantId;
     private final String orderId;
     private final Caller caller;
-    private final Sockets.Paced out;
+    private final Optional<Long> since;
     private final Presenter presenter;
+    /** What came before the start was loaded: handled once it is, in the order it came. */
     private final List<Object> held = new ArrayList<>();
+    private PushStage.Socket socket;
+    private Phase phase = Phase.SUBSCRIBING;
     private long lastSeq;
     /** The order as last seen, for what positions show with them (the ETA); null until one was read. */
     private OrderRecord latest;
 
-    Connection(String tenantId, String orderId, Caller caller, Sockets.Paced out, Presenter presenter) {
+    Connection(String tenantId, String orderId, Caller caller, Optional<Long> since, Presenter presenter) {
       this.tenantId = tenantId;
       this.orderId = orderId;
       this.caller = caller;
-      this.out = out;
+      this.since = since;
       this.presenter = presenter;
     }
 
-    Behavior<Object> starting(Optional<Long> since) {
-      return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-        live.subscribe(LiveUpdates.orderTopic(tenantId, orderId), Adapter.toClassic(ctx.getSelf()));
-        // the subscription reaches the order's node by gossip: an update published there before it arrives is
-        // lost, and no later update may come to show the gap; so compare with the order itself once it has spread
-        timers.startSingleTimer(CatchUp.EARLY, Duration.ofSeconds(2));
-        timers.startSingleTimer(CatchUp.LATE, Duration.ofSeconds(6));
-        return holdingTheRest(Behaviors.receive(Object.class)
-            .onMessage(DistributedPubSubMediator.SubscribeAck.class, ack -> {
-              // subscribed first, loaded second: nothing published in between is lost
-              if (since.isPresent()) {
-                replay(ctx, since.get());
-              } else {
-                ctx.pipeToSelf(orders.get(tenantId, orderId, caller).thenCompose(order -> presenter.snapshot(order)
-                        .thenApply(frame -> new Loaded(List.of(frame), order.revision(), order))),
-                    (loaded, failure) -> failure == null ? loaded : new LoadFailed(failure));
-              }
-              return loading(ctx);
-            }));
-      }));
+    @Override
+    public void started(PushStage.Socket socket) {
+      this.socket = socket;
+      live.subscribe(LiveUpdates.orderTopic(tenantId, orderId), socket.self());
+      // the subscription reaches the order's node by gossip: an update published there before it arrives is
+      // lost, and no later update may come to show the gap; so compare with the order itself once it has spread
+      socket.after(Duration.ofSeconds(2), CatchUp.EARLY);
+      socket.after(Duration.ofSeconds(6), CatchUp.LATE);
     }
 
-    private void replay(ActorContext<Object> ctx, long after) {
-      ctx.pipeToSelf(orders.history(tenantId, orderId, caller), (history, failure) -> {
+    @Override
+    public void received(Object message) {
+      switch (phase) {
+        case SUBSCRIBING -> {
+          if (message instanceof DistributedPubSubMediator.SubscribeAck) {
+            // subscribed first, loaded second: nothing published in between is lost
+            if (since.isPresent()) {
+              replay(since.get());
+            } else {
+              phase = Phase.LOADING;
+              socket.pipe(orders.get(tenantId, orderId, caller).thenCompose(order -> presenter.snapshot(order)
+                      .thenApply(frame -> new Loaded(List.of(frame), order.revision(), order))),
+                  (loaded, failure) -> failure == null ? loaded : new LoadFailed(failure));
+            }
+          } else {
+            held.add(message);
+          }
+        }
+        case LOADING -> {
+          if (message instanceof Loaded loaded) {
+            loaded(loaded);
+          } else if (message instanceof LoadFailed) {
+            socket.close();
+          } else {
+            held.add(message);
+          }
+        }
+        case FOLLOWING -> follow(message);
+      }
+    }
+
+    private void replay(long after) {
+      phase = Phase.LOADING;
+      socket.pipe(orders.history(tenantId, orderId, caller), (history, failure) -> {
         if (failure != null) {
           return new LoadFailed(failure);
         }
@@ -342,104 +353,55 @@ public final class OrderStream extends AllDirectives {
       });
     }
 
-    private Behavior<Object> loading(ActorContext<Object> ctx) {
-      return holdingTheRest(Behaviors.receive(Object.class)
-          .onMessage(Loaded.class, loaded -> {
-            loaded.frames().forEach(frame -> out.replayed(json.text(frame)));
-            lastSeq = Math.max(lastSeq, loaded.lastSeq());
-            if (loaded.order() != null) {
-              latest = loaded.order();
-            }
-            List<Object> pending = new ArrayList<>(held);
-            held.clear();
-            Behavior<Object> following = following(ctx);
-            for (Object message : pending) {
-              ctx.getSelf().tell(message);
-            }
-            return following;
-          })
-          .onMessage(LoadFailed.class, failed -> close()));
+    private void loaded(Loaded loaded) {
+      loaded.frames().forEach(frame -> socket.replayed(json.text(frame)));
+      lastSeq = Math.max(lastSeq, loaded.lastSeq());
+      if (loaded.order() != null) {
+        latest = loaded.order();
+      }
+      phase = Phase.FOLLOWING;
+      List<Object> pending = new ArrayList<>(held);
+      held.clear();
+      // a held update may show another gap: what follows it is held again until that is read
+      pending.forEach(this::received);
     }
 
-    /**
-     * Until the start is loaded: the connection's own plumbing is served at once, everything else (live updates,
-     * catch-up checks) is held for {@link #following}.
-     */
-    private Behavior<Object> holdingTheRest(BehaviorBuilder<Object> builder) {
-      return builder
-          .onMessage(InboundEnded.class, ended -> close())
-          .onMessage(Sockets.Acked.class, this::acked)
-          .onMessage(Sockets.Attached.class, this::attached)
-          .onAnyMessage(message -> {
-            held.add(message);
-            return Behaviors.same();
-          })
-          .build();
+    private void follow(Object message) {
+      if (message instanceof OrderUpdate update) {
+        followUpdate(update);
+      } else if (message instanceof CourierPosition position) {
+        boolean sent = socket.position(position.courierId(), json.text(presenter.position(position, latest)));
+        if (sent && position.reportReceivedAt() != null) {
+          // a position that waits for a slow reader may be replaced: only those sent at once are timed
+          settings.positionLatency().record(Duration.between(position.reportReceivedAt(), Instant.now()));
+        }
+      } else if (message instanceof CatchUp) {
+        socket.pipe(orders.get(tenantId, orderId, caller),
+            (order, failure) -> failure == null ? new Current(order.revision()) : new Current(lastSeq));
+      } else if (message instanceof Current current && current.seq() > lastSeq) {
+        replay(lastSeq);
+      }
     }
 
-    private Behavior<Object> following(ActorContext<Object> ctx) {
-      return Behaviors.receive(Object.class)
-          .onMessage(OrderUpdate.class, update -> {
-            if (update.seq() <= lastSeq) {
-              return Behaviors.same();
-            }
-            if (update.seq() > lastSeq + 1) {
-              // a live update went missing: read what was missed from the journal, hold the rest meanwhile
-              held.add(update);
-              replay(ctx, lastSeq);
-              return loading(ctx);
-            }
-            latest = update.order();
-            lastSeq = update.seq();
-            Object frame = presenter.update(update);
-            if (frame != null) {
-              send(frame);
-            }
-            return presenter.ends(update) ? close() : Behaviors.same();
-          })
-          .onMessage(CatchUp.class, check -> {
-            ctx.pipeToSelf(orders.get(tenantId, orderId, caller),
-                (order, failure) -> failure == null ? new Current(order.revision()) : new Current(lastSeq));
-            return Behaviors.same();
-          })
-          .onMessage(Current.class, current -> {
-            if (current.seq() <= lastSeq) {
-              return Behaviors.same();
-            }
-            replay(ctx, lastSeq);
-            return loading(ctx);
-          })
-          .onMessage(CourierPosition.class, position -> {
-            boolean sent = out.position(position.courierId(), json.text(presenter.position(position, latest)));
-            if (sent && position.reportReceivedAt() != null) {
-              // a position that waits for a slow reader may be replaced: only those sent at once are timed
-              settings.positionLatency().record(Duration.between(position.reportReceivedAt(), Instant.now()));
-            }
-            return Behaviors.same();
-          })
-          .onMessage(InboundEnded.class, ended -> close())
-          .onMessage(Sockets.Acked.class, this::acked)
-          .onMessage(Sockets.Attached.class, this::attached)
-          .build();
-    }
-
-    private void send(Object frame) {
-      out.change(json.text(frame));
-    }
-
-    private Behavior<Object> acked(Sockets.Acked acked) {
-      out.acked();
-      return Behaviors.same();
-    }
-
-    private Behavior<Object> attached(Sockets.Attached attached) {
-      out.attach(attached.out());
-      return Behaviors.same();
-    }
-
-    private Behavior<Object> close() {
-      out.close();
-      return Behaviors.stopped();
+    private void followUpdate(OrderUpdate update) {
+      if (update.seq() <= lastSeq) {
+        return;
+      }
+      if (update.seq() > lastSeq + 1) {
+        // a live update went missing: read what was missed from the journal, hold the rest meanwhile
+        held.add(update);
+        replay(lastSeq);
+        return;
+      }
+      latest = update.order();
+      lastSeq = update.seq();
+      Object frame = presenter.update(update);
+      if (frame != null) {
+        socket.change(json.text(frame));
+      }
+      if (presenter.ends(update)) {
+        socket.close();
+      }
     }
   }
 }

@@ -9,11 +9,9 @@ import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
@@ -26,7 +24,7 @@ import java.util.function.Supplier;
 final class Sockets {
   private Sockets() {}
 
-  /** What a connection's actor sends out: a text frame, or the end. Never leaves the node. */
+  /** What a courier socket's connection actor sends out: a text frame, or the end. Never leaves the node. */
   sealed interface Out extends NoSerializationVerificationNeeded {}
 
   record Text(String text) implements Out {}
@@ -67,145 +65,5 @@ final class Sockets {
           .mapMaterializedValue(notUsed -> notUsed); // handleFrames takes a graph materializing to Object
       return Directives.complete(frames.handleFrames(handler, Option.empty()));
     });
-  }
-
-  /** The stream took the last frame and wants the next. */
-  enum Acked implements NoSerializationVerificationNeeded { INSTANCE }
-
-  /** Hands a connection's actor its outbound side, which can only be made once the actor exists. */
-  record Attached(ActorRef<Out> out) implements NoSerializationVerificationNeeded {}
-
-  /**
-   * An outbound side paced by the reader: frames are sent one at a time, the next when the stream acknowledges the
-   * last ({@link Acked} to {@code connection}); the connection is told {@link Attached} once it is materialized.
-   */
-  static Source<String, NotUsed> pacedOutbound(ActorSystem<?> system, ActorRef<Object> connection) {
-    Pair<ActorRef<Out>, Source<String, NotUsed>> outbound = ActorSource.<Out, Object>actorRefWithBackpressure(
-            connection, Acked.INSTANCE,
-            out -> out == Close.INSTANCE ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
-            out -> Optional.empty())
-        .collectType(Text.class)
-        .map(Text::text)
-        .preMaterialize(system);
-    connection.tell(new Attached(outbound.first()));
-    return outbound.second();
-  }
-
-  /**
-   * The frames of one paced connection: sent at once while the reader keeps up, otherwise waiting in a
-   * {@link FrameQueue} (changes in order, positions newest-wins); a reader too far behind is told so and
-   * disconnected. Used by the connection's actor only.
-   */
-  static final class Paced {
-    private final FrameQueue waiting;
-    /** The last frame of a reader too slow to keep every change: why it is disconnected. */
-    private final String tooSlow;
-    private ActorRef<Out> out;
-    private boolean ready;
-    private boolean closing;
-    /** The frame to send last, once the reader takes it, before the stream ends. */
-    private String lastWords;
-
-    Paced(int maxWaitingChanges, String tooSlow) {
-      this.waiting = new FrameQueue(maxWaitingChanges);
-      this.tooSlow = tooSlow;
-    }
-
-    void attach(ActorRef<Out> attached) {
-      out = attached;
-      if (closing && lastWords == null) {
-        out.tell(Close.INSTANCE);
-      } else {
-        acked();
-      }
-    }
-
-    /**
-     * Sends a change, or keeps it until the reader takes it; a reader with too many changes waiting is sent the
-     * too-slow notice and disconnected, to resume. Ignored once closing.
-     */
-    void change(String frame) {
-      offerChange(frame, true);
-    }
-
-    /** A change read back from the journal for a resume: always kept (see {@link FrameQueue#offerChange}). */
-    void replayed(String frame) {
-      offerChange(frame, false);
-    }
-
-    private void offerChange(String frame, boolean live) {
-      if (closing) {
-        return;
-      }
-      if (ready) {
-        send(frame);
-      } else if (!waiting.offerChange(frame, live)) {
-        closeWith(tooSlow);
-      }
-    }
-
-    /** True when the frame went out at once; false when it waits (or is dropped, the stream closing). */
-    boolean position(String key, String frame) {
-      if (closing) {
-        return false;
-      }
-      if (ready) {
-        send(frame);
-        return true;
-      }
-      waiting.offerPosition(key, frame);
-      return false;
-    }
-
-    void acked() {
-      ready = true;
-      if (lastWords != null) {
-        send(lastWords);
-        lastWords = null;
-        out.tell(Close.INSTANCE);
-        return;
-      }
-      if (!closing) {
-        waiting.poll().ifPresent(this::send);
-      }
-    }
-
-    void close() {
-      closing = true;
-      if (out != null) {
-        out.tell(Close.INSTANCE);
-      }
-    }
-
-    /**
-     * Drops what waits and ends the stream after {@code notice}, sent once the reader has taken what it was already
-     * sent: a reader that fell behind learns why it was disconnected.
-     */
-    private void closeWith(String notice) {
-      closing = true;
-      waiting.clear();
-      lastWords = notice;
-      if (ready && out != null) {
-        acked();
-      }
-    }
-
-    private void send(String frame) {
-      ready = false;
-      out.tell(new Text(frame));
-    }
-  }
-
-  /**
-   * The inbound side of a socket whose client only listens: drops what it sends, calls {@code ended} when its side
-   * ends (the client left, or sent a message over the size limit).
-   */
-  static Sink<byte[], NotUsed> listenOnly(Runnable ended) {
-    return Flow.<byte[]>create()
-        .watchTermination((mat, done) -> {
-          done.whenComplete((ok, failure) -> ended.run());
-          return mat;
-        })
-        .to(Sink.ignore());
   }
 }
