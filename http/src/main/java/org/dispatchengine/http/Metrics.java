@@ -15,6 +15,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.dispatchengine.engine.live.ClusterLiveUpdates;
 import org.dispatchengine.engine.tenant.TenantDirectory;
 import org.dispatchengine.http.api.Router;
 import org.dispatchengine.projections.readmodel.ReadModels;
@@ -65,6 +66,13 @@ public final class Metrics extends AllDirectives {
     Timer timer = latency("dispatch.courier.report.publish", "From a location frame received to its publication")
         .register(registry);
     return nanos -> timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Live-update subscriptions held by this node's sockets: rises and falls with the sockets open here. */
+  public void liveSubscriptions(ClusterLiveUpdates live) {
+    Gauge.builder("dispatch.live.subscriptions", live, ClusterLiveUpdates::subscriptionsHere)
+        .description("Live-update subscriptions of this node's order streams, live maps and courier sockets")
+        .register(registry);
   }
 
   /** From a courier's report received by a node to its position frame handed to an order stream's socket. */

@@ -161,7 +161,8 @@ public final class Node {
       Definitions<StoreSpec> stores = new Definitions<>(SetupKind.STORE);
       stores.start(system, settings.askTimeout());
       Metrics metrics = new Metrics(system, directory);
-      ClusterLiveUpdates live = new ClusterLiveUpdates(system);
+      ClusterLiveUpdates live = ClusterLiveUpdates.get(system);
+      metrics.liveSubscriptions(live);
       ClusterLinks links = new ClusterLinks(system);
       RegionRouter dispatchers = new RegionRouter(zones, links::dispatcher);
       Order.init(system, new Order.Links(live, links, dispatchers,

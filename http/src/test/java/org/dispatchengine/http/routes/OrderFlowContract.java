@@ -353,7 +353,7 @@ abstract class OrderFlowContract extends FlowSupport {
   void everyChangeIsPublishedToTheOrderAndTenantTopics() {
     TestTenant t = tenant("live-a");
     TestProbe<Object> probe = TestProbe.create(node().node().system());
-    new ClusterLiveUpdates(node().node().system()).subscribe(LiveUpdates.tenantTopic("live-a"), Adapter.toClassic(probe.ref()));
+    ClusterLiveUpdates.get(node().node().system()).subscribe(LiveUpdates.tenantTopic("live-a"), Adapter.toClassic(probe.ref()));
     probe.expectMessageClass(DistributedPubSubMediator.SubscribeAck.class, Duration.ofSeconds(10));
 
     String id = createOrder(t.key(), "k", pizza("c1")).json().get("id").asText();
