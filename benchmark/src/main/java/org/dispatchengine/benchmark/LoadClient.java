@@ -208,6 +208,12 @@ final class LoadClient {
         + java.time.Instant.now() + "\"}";
   }
 
+  /** The time a location frame was stamped with, which the position frames it causes carry too; null without one. */
+  static java.time.Instant stampedAt(String frame) {
+    int at = frame.indexOf("\"at\":\"");
+    return at < 0 ? null : java.time.Instant.parse(frame.substring(at + 6, frame.indexOf('"', at + 6)));
+  }
+
   /** Where the load tools place courier {@code index}: a 100 x 100 grid over the city, as {lat, lon}. */
   static double[] gridPosition(int index) {
     return new double[] {52.3 + (index % 100) * 0.004, 13.1 + (index / 100 % 100) * 0.006};

@@ -138,9 +138,8 @@ public final class LocationLoad {
   /** Times a position frame from the {@code at} its courier's frame was stamped with when sent. */
   private void watched(byte[] payload) {
     String frame = new String(payload, StandardCharsets.UTF_8);
-    int at = frame.indexOf("\"at\":\"");
-    if (frame.startsWith("{\"type\":\"courier.location\"") && at > 0) {
-      Instant sentAt = Instant.parse(frame.substring(at + 6, frame.indexOf('"', at + 6)));
+    Instant sentAt = frame.startsWith("{\"type\":\"courier.location\"") ? LoadClient.stampedAt(frame) : null;
+    if (sentAt != null) {
       pushLatency.recordMicros(ChronoUnit.MICROS.between(sentAt, Instant.now()));
     }
   }

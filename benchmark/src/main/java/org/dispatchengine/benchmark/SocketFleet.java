@@ -255,49 +255,18 @@ final class SocketFleet implements AutoCloseable {
 
     /** Reads one frame if the buffer holds it whole. */
     private boolean readFrame() throws IOException {
-      if (in.remaining() < 2) {
-        return false;
-      }
       int start = in.position();
-      byte first = in.get(start);
-      byte second = in.get(start + 1);
-      boolean fin = (first & 0x80) != 0;
-      byte opcode = (byte) (first & 0x0F);
-      boolean masked = (second & 0x80) != 0;
-      long length = second & 0x7F;
-      int header = 2;
-      if (length == 126) {
-        if (in.remaining() < 4) {
-          return false;
-        }
-        length = in.getShort(start + 2) & 0xFFFF;
-        header = 4;
-      } else if (length == 127) {
-        if (in.remaining() < 10) {
-          return false;
-        }
-        length = in.getLong(start + 2);
-        header = 10;
-      }
-      int maskAt = start + header;
-      header += masked ? 4 : 0;
-      if (in.remaining() < header + length) {
-        if (header + length > in.capacity()) {
-          ByteBuffer larger = ByteBuffer.allocate((int) (header + length));
-          in = larger.put(in);
-          in.flip();
-        }
+      long size = WsFrame.sizeAt(in, start);
+      if (size > in.capacity()) {
+        in = ByteBuffer.allocate((int) size).put(in).flip();
         return false;
       }
-      byte[] payload = new byte[(int) length];
-      in.position(start + header);
-      in.get(payload);
-      if (masked) {
-        for (int i = 0; i < payload.length; i++) {
-          payload[i] ^= in.get(maskAt + (i & 3));
-        }
+      WsFrame frame = WsFrame.at(in, start);
+      if (frame == null) {
+        return false;
       }
-      frame(opcode, fin, payload);
+      in.position(start + frame.size());
+      frame(frame.opcode(), frame.fin(), frame.payload());
       return true;
     }
 

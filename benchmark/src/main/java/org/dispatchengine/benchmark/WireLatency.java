@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,9 +26,8 @@ import java.util.Map;
  */
 public final class WireLatency {
   private static final int ETHERNET = 1;
-  private static final byte[] AT = "\"at\":\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] LOCATION = "\"type\":\"location\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] POSITION = "\"type\":\"courier.location\"".getBytes(StandardCharsets.US_ASCII);
+  private static final String LOCATION = "\"type\":\"location\"";
+  private static final String POSITION = "\"type\":\"courier.location\"";
 
   private final int port;
   /** When each report's frame was seen going to the node, by its {@code at}. */
@@ -45,9 +43,9 @@ public final class WireLatency {
     Options options = Options.parse(argv);
     WireLatency wire = new WireLatency(options.integer("port", 18090));
     wire.read(ByteBuffer.wrap(Files.readAllBytes(Path.of(options.required("pcap")))));
-    System.out.printf("generator: frame stamped -> on the wire (%d frames): %s%n", wire.generator.count(),
+    LoadClient.log("generator: frame stamped -> on the wire (%d frames): %s", wire.generator.count(),
         quantiles(wire.generator));
-    System.out.printf("node: frame in -> position frame out, on the wire (%d of %d reports matched): %s%n",
+    LoadClient.log("node: frame in -> position frame out, on the wire (%d of %d reports matched): %s",
         wire.node.count(), wire.reportsSeen.size(), quantiles(wire.node));
   }
 
@@ -82,91 +80,28 @@ public final class WireLatency {
       return; // not IPv4 carrying TCP
     }
     int tcp = ip + (packet.get(ip) & 0x0f) * 4;
-    int sourcePort = packet.getShort(tcp) & 0xffff;
-    int destinationPort = packet.getShort(tcp + 2) & 0xffff;
-    int payload = tcp + ((packet.get(tcp + 12) >> 4) & 0x0f) * 4;
-    boolean toNode = destinationPort == port;
-    if (!toNode && sourcePort != port) {
+    boolean toNode = (packet.getShort(tcp + 2) & 0xffff) == port;
+    if (!toNode && (packet.getShort(tcp) & 0xffff) != port) {
       return;
     }
-    int frame = payload;
-    while (frame + 2 <= packet.limit()) {
-      int length = packet.get(frame + 1) & 0x7f;
-      boolean masked = (packet.get(frame + 1) & 0x80) != 0;
-      int header = 2;
-      if (length == 126) {
-        if (frame + 4 > packet.limit()) {
-          return;
-        }
-        length = packet.getShort(frame + 2) & 0xffff;
-        header = 4;
-      } else if (length == 127) {
-        return; // no frame of these runs is that long
-      }
-      int data = frame + header + (masked ? 4 : 0);
-      if (data + length > packet.limit()) {
-        return;
-      }
-      byte[] bytes = new byte[length];
-      packet.get(data, bytes);
-      if (masked) {
-        for (int i = 0; i < length; i++) {
-          bytes[i] ^= packet.get(frame + header + (i & 3));
-        }
-      }
-      frame(bytes, toNode, nanos);
-      frame = data + length;
+    int start = tcp + ((packet.get(tcp + 12) >> 4) & 0x0f) * 4;
+    for (WsFrame frame; (frame = WsFrame.at(packet, start)) != null; start += frame.size()) {
+      frame(new String(frame.payload(), StandardCharsets.UTF_8), toNode, nanos);
     }
   }
 
-  private void frame(byte[] text, boolean toNode, long nanos) {
-    Instant at = at(text);
-    if (at == null) {
-      return;
-    }
-    if (toNode && contains(text, LOCATION) && !reportsSeen.containsKey(at)) {
-      reportsSeen.put(at, nanos);
-      long stamped = at.getEpochSecond() * 1_000_000_000L + at.getNano();
-      generator.recordMicros((nanos - stamped) / 1000);
-    } else if (!toNode && contains(text, POSITION)) {
-      Long in = reportsSeen.get(at);
+  private void frame(String text, boolean toNode, long nanos) {
+    if (toNode && text.contains(LOCATION)) {
+      Instant at = LoadClient.stampedAt(text);
+      if (at != null && reportsSeen.putIfAbsent(at, nanos) == null) {
+        generator.recordMicros((nanos - (at.getEpochSecond() * 1_000_000_000L + at.getNano())) / 1000);
+      }
+    } else if (!toNode && text.contains(POSITION)) {
+      Instant at = LoadClient.stampedAt(text);
+      Long in = at == null ? null : reportsSeen.get(at);
       if (in != null) {
         node.recordMicros((nanos - in) / 1000);
       }
     }
-  }
-
-  private static Instant at(byte[] text) {
-    int start = indexOf(text, AT);
-    if (start < 0) {
-      return null;
-    }
-    start += AT.length;
-    int end = start;
-    while (end < text.length && text[end] != '"') {
-      end++;
-    }
-    try {
-      return Instant.parse(new String(text, start, end - start, StandardCharsets.US_ASCII));
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  private static boolean contains(byte[] text, byte[] part) {
-    return indexOf(text, part) >= 0;
-  }
-
-  private static int indexOf(byte[] text, byte[] part) {
-    outer:
-    for (int i = 0; i + part.length <= text.length; i++) {
-      for (int j = 0; j < part.length; j++) {
-        if (text[i + j] != part[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }
