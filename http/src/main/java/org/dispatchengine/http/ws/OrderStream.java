@@ -310,10 +310,8 @@ public final class OrderStream extends AllDirectives {
             if (since.isPresent()) {
               replay(since.get());
             } else {
-              phase = Phase.LOADING;
-              socket.pipe(orders.get(tenantId, orderId, caller).thenCompose(order -> presenter.snapshot(order)
-                      .thenApply(frame -> new Loaded(List.of(frame), order.revision(), order))),
-                  (loaded, failure) -> failure == null ? loaded : new LoadFailed(failure));
+              load(orders.get(tenantId, orderId, caller).thenCompose(order -> presenter.snapshot(order)
+                  .thenApply(frame -> new Loaded(List.of(frame), order.revision(), order))));
             }
           } else {
             held.add(message);
@@ -332,12 +330,13 @@ public final class OrderStream extends AllDirectives {
       }
     }
 
-    private void replay(long after) {
+    private void load(CompletionStage<Loaded> start) {
       phase = Phase.LOADING;
-      socket.pipe(orders.history(tenantId, orderId, caller), (history, failure) -> {
-        if (failure != null) {
-          return new LoadFailed(failure);
-        }
+      socket.pipe(start, (loaded, failure) -> failure == null ? loaded : new LoadFailed(failure));
+    }
+
+    private void replay(long after) {
+      load(orders.history(tenantId, orderId, caller).thenApply(history -> {
         List<Object> frames = new ArrayList<>();
         long last = after;
         for (OrderService.HistoryEntry entry : history) {
@@ -350,7 +349,7 @@ public final class OrderStream extends AllDirectives {
           }
         }
         return new Loaded(frames, last, null);
-      });
+      }));
     }
 
     private void loaded(Loaded loaded) {

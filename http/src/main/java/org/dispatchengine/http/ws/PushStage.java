@@ -96,8 +96,6 @@ final class PushStage extends GraphStage<FlowShape<byte[], String>> {
   private final class Logic extends TimerGraphStageLogic implements Socket {
     private final FrameQueue waiting = new FrameQueue(maxWaitingChanges);
     private ActorRef self;
-    /** The reader asked for a frame that has not been sent yet. */
-    private boolean ready;
     private boolean closing;
 
     Logic() {
@@ -122,8 +120,7 @@ final class PushStage extends GraphStage<FlowShape<byte[], String>> {
       setHandler(out, new AbstractOutHandler() {
         @Override
         public void onPull() {
-          ready = true;
-          waiting.poll().ifPresent(Logic.this::send);
+          waiting.poll().ifPresent(frame -> push(out, frame));
         }
       });
     }
@@ -162,8 +159,8 @@ final class PushStage extends GraphStage<FlowShape<byte[], String>> {
       if (closing) {
         return;
       }
-      if (ready) {
-        send(frame);
+      if (isAvailable(out)) {
+        push(out, frame);
       } else if (!waiting.offerChange(frame, live)) {
         closeWith(tooSlow);
       }
@@ -174,8 +171,8 @@ final class PushStage extends GraphStage<FlowShape<byte[], String>> {
       if (closing) {
         return false;
       }
-      if (ready) {
-        send(frame);
+      if (isAvailable(out)) {
+        push(out, frame);
         return true;
       }
       waiting.offerPosition(key, frame);
@@ -206,11 +203,6 @@ final class PushStage extends GraphStage<FlowShape<byte[], String>> {
     @Override
     public void after(Duration delay, Object message) {
       scheduleOnce(message, delay);
-    }
-
-    private void send(String frame) {
-      ready = false;
-      push(out, frame);
     }
   }
 }

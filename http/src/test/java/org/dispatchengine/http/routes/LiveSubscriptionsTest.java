@@ -10,8 +10,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LiveSubscriptionsTest extends FlowSupport {
   @RegisterExtension
   static final NodeExtension NODE = NodeExtension.onH2(Map.of());
-  private static final Pattern GAUGE = Pattern.compile("(?m)^dispatch_live_subscriptions (\\S+)$");
 
   @Override
   RunningNode node() {
@@ -27,11 +24,7 @@ class LiveSubscriptionsTest extends FlowSupport {
   }
 
   private int subscriptions() {
-    Matcher gauge = GAUGE.matcher(node().get("/metrics", null).raw().body());
-    if (!gauge.find()) {
-      throw new AssertionError("no dispatch_live_subscriptions in /metrics");
-    }
-    return (int) Double.parseDouble(gauge.group(1));
+    return (int) node().metric("dispatch_live_subscriptions");
   }
 
   private WsClient open(String path, String token) throws Exception {
