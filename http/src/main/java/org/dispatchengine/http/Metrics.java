@@ -75,6 +75,12 @@ public final class Metrics extends AllDirectives {
         .register(registry);
   }
 
+  /** Open HTTP connections of this node, WebSockets included. */
+  public void httpConnections(NioTransport transport) {
+    Gauge.builder("dispatch.http.connections", transport, NioTransport::connections)
+        .description("Open HTTP connections of this node, WebSockets included").register(registry);
+  }
+
   /** From a courier's report received by a node to its position frame handed to an order stream's socket. */
   public Timer orderStreamPositionTimer() {
     return latency("dispatch.order.stream.position",

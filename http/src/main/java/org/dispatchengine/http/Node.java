@@ -10,8 +10,6 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.dispatchengine.engine.ClusterLinks;
@@ -82,7 +80,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One running engine node: schema migrated, actor system in the cluster, entities and per-node views started, HTTP
@@ -94,13 +91,13 @@ public final class Node {
 
   private final ActorSystem<Void> system;
   private final Database database;
-  private final ServerBinding binding;
+  private final NioTransport transport;
   private final List<Endpoint> endpoints;
 
-  private Node(ActorSystem<Void> system, Database database, ServerBinding binding, List<Endpoint> endpoints) {
+  private Node(ActorSystem<Void> system, Database database, NioTransport transport, List<Endpoint> endpoints) {
     this.system = system;
     this.database = database;
-    this.binding = binding;
+    this.transport = transport;
     this.endpoints = endpoints;
   }
 
@@ -223,14 +220,12 @@ public final class Node {
       Router router = new Router(endpoints);
       Route route = metrics.instrument(new ErrorHandling(json).wrap(router.route()));
 
-      ServerBinding binding = Http.get(system)
-          .newServerAt(settings.httpInterface(), settings.httpPort())
-          .bind(route)
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS)
-          .addToCoordinatedShutdown(settings.shutdownDeadline(), system);
-      log.info("Dispatch engine listening on {}", binding.localAddress());
-      return new Node(system, database, binding, router.endpoints());
+      NioTransport transport = NioTransport.bind(system, route.flow(system), settings.httpInterface(),
+          settings.httpPort());
+      transport.addToCoordinatedShutdown(settings.shutdownDeadline(), system);
+      metrics.httpConnections(transport);
+      log.info("Dispatch engine listening on {}", transport.localAddress());
+      return new Node(system, database, transport, router.endpoints());
     } catch (Exception e) {
       system.terminate();
       throw e;
@@ -326,7 +321,7 @@ public final class Node {
   }
 
   public int port() {
-    return binding.localAddress().getPort();
+    return transport.localAddress().getPort();
   }
 
   public List<Endpoint> endpoints() {

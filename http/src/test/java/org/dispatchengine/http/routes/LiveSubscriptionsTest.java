@@ -13,7 +13,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Sockets that leave take their live-update subscriptions with them, as the node's metric shows. */
+/** Sockets that leave take their live-update subscriptions and their connections with them, as the metrics show. */
 class LiveSubscriptionsTest extends FlowSupport {
   @RegisterExtension
   static final NodeExtension NODE = NodeExtension.onH2(Map.of());
@@ -25,6 +25,10 @@ class LiveSubscriptionsTest extends FlowSupport {
 
   private int subscriptions() {
     return (int) node().metric("dispatch_live_subscriptions");
+  }
+
+  private int connections() {
+    return (int) node().metric("dispatch_http_connections");
   }
 
   private WsClient open(String path, String token) throws Exception {
@@ -43,13 +47,16 @@ class LiveSubscriptionsTest extends FlowSupport {
     String second = createOrder(customer, "k2", "{\"storeId\":\"s1\",\"dropoff\":" + DROPOFF + "}").json()
         .get("id").asText();
     assertEquals(0, subscriptions());
+    int restConnections = connections();
 
     List<WsClient> sockets = List.of(open("/v1/ws/orders/" + first, customer),
         open("/v1/ws/orders/" + first, t.key()), open("/v1/ws/orders/" + second, customer),
         open("/v1/ws/admin/live", t.key()));
     assertEquals(4, subscriptions());
+    assertEquals(restConnections + 4, connections());
 
     sockets.forEach(WsClient::close);
     Eventually.await("every subscription forgotten", this::subscriptions, n -> n == 0);
+    Eventually.await("every socket's connection closed", this::connections, n -> n == restConnections);
   }
 }
