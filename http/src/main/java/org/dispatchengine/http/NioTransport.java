@@ -1,6 +1,5 @@
 package org.dispatchengine.http;
 
-import com.typesafe.config.Config;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -11,6 +10,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.io.Inet;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
@@ -69,8 +69,8 @@ public final class NioTransport {
   private static final int MAX_UNREAD_CHUNKS = 16;
   private static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
 
-  /** {@code pekko.http.server.socket-options}, as Pekko HTTP's own binding reads them. */
-  private final Config options;
+  /** {@code pekko.http.server.socket-options}, parsed by Pekko HTTP as for its own binding. */
+  private final Iterable<Inet.SocketOption> socketOptions;
   private final Selector selector;
   private final ServerSocketChannel server;
   private final InetSocketAddress localAddress;
@@ -88,21 +88,17 @@ public final class NioTransport {
 
   private NioTransport(ActorSystem<?> system, Flow<HttpRequest, HttpResponse, NotUsed> handler, String host, int port)
       throws IOException {
-    Config config = system.settings().config();
-    this.options = config.getConfig("pekko.http.server.socket-options");
-    this.settings = ServerSettings.create(config);
+    this.settings = ServerSettings.create(system.settings().config());
+    this.socketOptions = settings.getSocketOptions();
     this.handler = handler;
     this.layers = layers(Http.get(system), settings);
     this.materializer = Materializer.matFromSystem(system);
     this.selector = Selector.open();
     this.server = ServerSocketChannel.open();
     try {
-      server.setOption(StandardSocketOptions.SO_REUSEADDR,
-          !isSet(options, "so-reuse-address") || options.getBoolean("so-reuse-address"));
-      if (isSet(options, "so-receive-buffer-size")) {
-        // set before listening, so that accepted sockets start with it and TCP can offer a matching window
-        server.setOption(StandardSocketOptions.SO_RCVBUF, options.getBytes("so-receive-buffer-size").intValue());
-      }
+      // Pekko IO's defaults, which the configured options then override
+      server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      socketOptions.forEach(option -> option.beforeServerSocketBind(server.socket()));
       server.bind(new InetSocketAddress(host, port), settings.getBacklog());
       server.configureBlocking(false);
       server.register(selector, SelectionKey.OP_ACCEPT);
@@ -234,11 +230,11 @@ public final class NioTransport {
     Link link = (Link) key.attachment();
     try {
       if (key.isWritable()) {
-        key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+        interest(key, SelectionKey.OP_WRITE, false);
         link.writable.invoke(Done.getInstance());
       }
       if (key.isValid() && key.isReadable()) {
-        link.read(key);
+        link.read();
       }
     } catch (RuntimeException e) {
       log.warn("Closing an HTTP connection after a failure on it", e);
@@ -255,12 +251,9 @@ public final class NioTransport {
         // out of file descriptors, most likely: the pending connection stays ready, so pause rather than spin
         log.warn("Accepting an HTTP connection failed; accepting again in {} ms", ACCEPT_PAUSE.toMillis(), e);
         SelectionKey accepting = server.keyFor(selector);
-        accepting.interestOps(0);
-        CompletableFuture.delayedExecutor(ACCEPT_PAUSE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> execute(() -> {
-          if (accepting.isValid()) {
-            accepting.interestOps(SelectionKey.OP_ACCEPT);
-          }
-        }));
+        interest(accepting, SelectionKey.OP_ACCEPT, false);
+        CompletableFuture.delayedExecutor(ACCEPT_PAUSE.toMillis(), TimeUnit.MILLISECONDS)
+            .execute(() -> execute(() -> interest(accepting, SelectionKey.OP_ACCEPT, true)));
         return;
       }
       if (channel == null) {
@@ -293,26 +286,17 @@ public final class NioTransport {
     key.interestOps(SelectionKey.OP_READ);
   }
 
-  /** Pekko IO's defaults where the options leave a setting undefined: TCP_NODELAY on, the rest the system's. */
+  /** As Pekko IO does: TCP_NODELAY on unless the configured options say otherwise. */
   private void configure(SocketChannel channel) throws IOException {
-    channel.setOption(StandardSocketOptions.TCP_NODELAY,
-        !isSet(options, "tcp-no-delay") || options.getBoolean("tcp-no-delay"));
-    if (isSet(options, "so-send-buffer-size")) {
-      channel.setOption(StandardSocketOptions.SO_SNDBUF, options.getBytes("so-send-buffer-size").intValue());
-    }
-    if (isSet(options, "tcp-keep-alive")) {
-      channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.getBoolean("tcp-keep-alive"));
-    }
-    if (isSet(options, "so-traffic-class")) {
-      channel.setOption(StandardSocketOptions.IP_TOS, options.getInt("so-traffic-class"));
-    }
-    if (isSet(options, "tcp-oob-inline")) {
-      channel.socket().setOOBInline(options.getBoolean("tcp-oob-inline"));
-    }
+    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    socketOptions.forEach(option -> option.afterConnect(channel.socket()));
   }
 
-  private static boolean isSet(Config options, String name) {
-    return !"undefined".equals(options.getString(name));
+  /** On the selector thread. */
+  private static void interest(SelectionKey key, int op, boolean on) {
+    if (key.isValid()) {
+      key.interestOps(on ? key.interestOps() | op : key.interestOps() & ~op);
+    }
   }
 
   private static void closeQuietly(SocketChannel channel) {
@@ -355,7 +339,7 @@ public final class NioTransport {
     }
 
     /** On the selector thread. */
-    void read(SelectionKey key) {
+    void read() {
       readBuffer.clear();
       int count;
       try {
@@ -367,25 +351,14 @@ public final class NioTransport {
         readBuffer.flip();
         received.invoke(ByteString.fromByteBuffer(readBuffer));
       } else if (count < 0) {
-        key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        NioTransport.interest(key, SelectionKey.OP_READ, false);
         readEnded.invoke(Done.getInstance());
       }
     }
 
-    void readInterest(boolean on) {
-      execute(() -> {
-        if (key.isValid()) {
-          key.interestOps(on ? key.interestOps() | SelectionKey.OP_READ : key.interestOps() & ~SelectionKey.OP_READ);
-        }
-      });
-    }
-
-    void wantWrite() {
-      execute(() -> {
-        if (key.isValid()) {
-          key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-        }
-      });
+    /** From the connection's stream: the change is made by the selector thread, which owns the key. */
+    void interest(int op, boolean on) {
+      execute(() -> NioTransport.interest(key, op, on));
     }
 
     void drain() {
@@ -455,7 +428,7 @@ public final class NioTransport {
               push(out, next);
               if (readPaused && unread.size() <= MAX_UNREAD_CHUNKS / 2) {
                 readPaused = false;
-                link.readInterest(true);
+                link.interest(SelectionKey.OP_READ, true);
               }
             } else if (readEnded) {
               complete(out);
@@ -510,7 +483,7 @@ public final class NioTransport {
         unread.add(bytes);
         if (!readPaused && unread.size() >= MAX_UNREAD_CHUNKS) {
           readPaused = true;
-          link.readInterest(false);
+          link.interest(SelectionKey.OP_READ, false);
         }
       }
 
@@ -528,7 +501,7 @@ public final class NioTransport {
         try {
           while (unwritten.hasRemaining()) {
             if (link.channel.write(unwritten) == 0) {
-              link.wantWrite();
+              link.interest(SelectionKey.OP_WRITE, true);
               return;
             }
           }
@@ -544,9 +517,8 @@ public final class NioTransport {
         }
       }
 
+      /** {@link #postStop} closes the socket and forgets the connection. */
       private void closeSocket() {
-        closeQuietly(link.channel);
-        link.forget();
         completeStage();
       }
     }
