@@ -218,19 +218,28 @@ public final class Courier
     return create(entityId, settings, samples, links, clock, Duration.ZERO, self -> { });
   }
 
-  /** @param idle after this long without a message the courier calls {@code passivate}; zero: never */
+  /**
+   * @param idle after this long without a message (at most a quarter more) the courier calls {@code passivate};
+   *     zero: never
+   */
   private static Behavior<Command> create(String entityId, LocationRules.Settings settings, TrackBudget samples,
       Links links, Clock clock, Duration idle, Consumer<ActorRef<Command>> passivate) {
-    return Behaviors.setup(ctx -> {
+    // a check every quarter of the idle time rather than a receive timeout: that one is cancelled and scheduled
+    // again on every message, and a courier gets two reports a second (the scheduler's work was 2 % of a node at
+    // 20,000 reports/s)
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       if (!idle.isZero()) {
-        ctx.setReceiveTimeout(idle, Idle.INSTANCE);
+        timers.startTimerWithFixedDelay(IdleCheck.INSTANCE, idle.dividedBy(IDLE_CHECKS_PER_IDLE_TIME));
       }
       return new Courier(entityId, settings, samples, links, clock, ctx.getSelf(), passivate);
-    });
+    }));
   }
 
-  /** No message came for the idle time: the courier asks its shard to passivate it. Never leaves the node. */
-  enum Idle implements Command { INSTANCE }
+  /** Time to see whether the courier has been idle. Never leaves the node. */
+  enum IdleCheck implements Command { INSTANCE }
+
+  /** A courier is idle after one more check than this in a row with no other message between them. */
+  private static final int IDLE_CHECKS_PER_IDLE_TIME = 4;
 
   static final Duration MAX_ACCEPTANCE_RETRY = Duration.ofSeconds(30);
 
@@ -261,6 +270,8 @@ public final class Courier
   // the dispatch region last told of this courier (null: none since this incarnation started), so that a courier
   // moving to another region is taken out of the old one's index
   private String dispatchRegion;
+  // idle checks since the last other message
+  private int quietChecks;
 
   private Courier(String entityId, LocationRules.Settings settings, TrackBudget samples, Links links, Clock clock,
       ActorRef<Command> self, Consumer<ActorRef<Command>> passivate) {
@@ -324,15 +335,28 @@ public final class Courier
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    CommandHandlerWithReply<Command, Event, State> others = otherCommands();
+    // reports are nearly all of a courier's messages: they are taken before the builder's handler, which tries its
+    // cases one after the other (at 20,000 reports/s, finding the case took a quarter of the entity's time)
+    return (state, command) -> {
+      if (command == IdleCheck.INSTANCE) {
+        return onIdleCheck();
+      }
+      quietChecks = 0;
+      if (command instanceof ReportLocation report) {
+        return state.exists() ? onReportLocation(state, report) : replyIfAsked(report.replyTo(), notFound());
+      }
+      return others.apply(state, command);
+    };
+  }
+
+  private CommandHandlerWithReply<Command, Event, State> otherCommands() {
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
-    builder.forAnyState()
-        .onCommand(Idle.class, this::onIdle);
     builder.forState(state -> !state.exists())
         .onCommand(Define.class, this::onDefine)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(SetShift.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(SetBlocked.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(ReportLocation.class, (state, cmd) -> replyIfAsked(cmd.replyTo(), notFound()))
         .onCommand(TakeOrder.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(AnswerOffer.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(ReceiveOffer.class, (state, cmd) -> {
@@ -346,7 +370,6 @@ public final class Courier
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)))
         .onCommand(SetShift.class, this::onSetShift)
         .onCommand(SetBlocked.class, this::onSetBlocked)
-        .onCommand(ReportLocation.class, this::onReportLocation)
         .onCommand(TakeOrder.class, this::onTakeOrder)
         .onCommand(ReleaseOrder.class, this::onReleaseOrder)
         .onCommand(ReceiveOffer.class, this::onReceiveOffer)
@@ -367,8 +390,10 @@ public final class Courier
     return StatusReply.success(new CourierStatus(state.courier(), trusted, staleDropped, suspectFlagged));
   }
 
-  private ReplyEffect<Event, State> onIdle(State state, Idle idle) {
-    passivate.accept(self);
+  private ReplyEffect<Event, State> onIdleCheck() {
+    if (++quietChecks > IDLE_CHECKS_PER_IDLE_TIME) {
+      passivate.accept(self);
+    }
     return Effect().noReply();
   }
 
