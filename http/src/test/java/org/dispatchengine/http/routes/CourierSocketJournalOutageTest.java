@@ -1,18 +1,13 @@
 package org.dispatchengine.http.routes;
 
 import org.dispatchengine.http.testing.Eventually;
+import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.http.testing.WsClient;
-import org.dispatchengine.projections.db.DatabaseSettings;
-import org.dispatchengine.projections.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
 
@@ -23,39 +18,25 @@ import java.util.Map;
  * again, the same connection's positions reach the courier again.
  */
 class CourierSocketJournalOutageTest extends FlowSupport {
-  private static DatabaseSettings database;
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    database = TestDatabases.h2();
-    node = RunningNode.start(database, Map.of(
-        // every trusted report is written to the track, so every report waits for the journal
-        "dispatch.engine.couriers.sample-every", "0s",
-        "dispatch.engine.couriers.max-samples-per-second", 1000,
-        "dispatch.couriers.socket.max-reports-per-second", 20,
-        "dispatch.couriers.socket.lost-report-timeout", "1s",
-        "jdbc-journal.circuit-breaker.reset-timeout", "1s"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension NODE = NodeExtension.onH2(Map.of(
+      // every trusted report is written to the track, so every report waits for the journal
+      "dispatch.engine.couriers.sample-every", "0s",
+      "dispatch.engine.couriers.max-samples-per-second", 1000,
+      "dispatch.couriers.socket.max-reports-per-second", 20,
+      "dispatch.couriers.socket.lost-report-timeout", "1s",
+      "jdbc-journal.circuit-breaker.reset-timeout", "1s"));
 
   @Override
   RunningNode node() {
-    return node;
+    return NODE.node();
   }
 
   /** Makes the journal refuse every new event while it still reads the old ones, as a full disk would. */
   private void journalRefusesWrites(boolean refuses) throws Exception {
-    try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
-         Statement statement = connection.createStatement()) {
-      statement.execute(refuses
-          ? "ALTER TABLE \"event_journal\" ADD CONSTRAINT \"outage\" CHECK (\"sequence_number\" < 0) NOCHECK"
-          : "ALTER TABLE \"event_journal\" DROP CONSTRAINT \"outage\"");
-    }
+    NODE.execute(refuses
+        ? "ALTER TABLE \"event_journal\" ADD CONSTRAINT \"outage\" CHECK (\"sequence_number\" < 0) NOCHECK"
+        : "ALTER TABLE \"event_journal\" DROP CONSTRAINT \"outage\"");
   }
 
   private static String location(double lat) {
@@ -63,7 +44,7 @@ class CourierSocketJournalOutageTest extends FlowSupport {
   }
 
   private double courierLat(TestTenant t) {
-    return node.get("/v1/couriers/k1", t.key()).json().path("location").path("lat").asDouble();
+    return node().get("/v1/couriers/k1", t.key()).json().path("location").path("lat").asDouble();
   }
 
   @Test
@@ -71,7 +52,7 @@ class CourierSocketJournalOutageTest extends FlowSupport {
     TestTenant t = tenant("outage");
     onlineCourier(t, "k1", 1);
     WsClient kim = WsClient.connect(
-        URI.create("ws://127.0.0.1:" + node.node().port() + "/v1/ws/courier"),
+        URI.create("ws://127.0.0.1:" + node().node().port() + "/v1/ws/courier"),
         Map.of("Authorization", "Bearer " + t.token("courier", "k1")));
     kim.send(location(52.5));
     Eventually.await("the first report", () -> courierLat(t), lat -> lat == 52.5);
@@ -86,7 +67,7 @@ class CourierSocketJournalOutageTest extends FlowSupport {
       Eventually.await("the connection gave up twice on reports left unanswered", () -> {
         lat[0] += 0.00001;
         kim.send(location(lat[0]));
-        return node.metric(lost);
+        return node().metric(lost);
       }, times -> times >= 2);
     } finally {
       journalRefusesWrites(false);

@@ -2,17 +2,12 @@ package org.dispatchengine.http.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.dispatchengine.http.testing.Eventually;
+import org.dispatchengine.http.testing.NodeExtension;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.http.testing.RunningNode.Reply;
-import org.dispatchengine.projections.db.DatabaseSettings;
-import org.dispatchengine.projections.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,46 +22,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on once the journal takes writes again.
  */
 class OfferWriteFailureTest extends FlowSupport {
-  private static DatabaseSettings database;
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    database = TestDatabases.h2();
-    node = RunningNode.start(database, Map.of("jdbc-journal.circuit-breaker.reset-timeout", "1s"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension NODE = NodeExtension.onH2(Map.of("jdbc-journal.circuit-breaker.reset-timeout", "1s"));
 
   @Override
   RunningNode node() {
-    return node;
+    return NODE.node();
   }
 
   /** Makes the journal refuse every event of an order after its first two (created, dispatch_started). */
   private void orderOffersRefused(boolean refused) throws Exception {
-    try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
-         Statement statement = connection.createStatement()) {
-      statement.execute(refused
-          ? "ALTER TABLE \"event_journal\" ADD CONSTRAINT \"no_offers\" CHECK (\"persistence_id\" NOT LIKE 'Order|%'"
-              + " OR \"sequence_number\" < 3) NOCHECK"
-          : "ALTER TABLE \"event_journal\" DROP CONSTRAINT \"no_offers\"");
-    }
+    NODE.execute(refused
+        ? "ALTER TABLE \"event_journal\" ADD CONSTRAINT \"no_offers\" CHECK (\"persistence_id\" NOT LIKE 'Order|%'"
+            + " OR \"sequence_number\" < 3) NOCHECK"
+        : "ALTER TABLE \"event_journal\" DROP CONSTRAINT \"no_offers\"");
   }
 
   private List<String> historyTypes(TestTenant t, String orderId) {
     List<String> types = new ArrayList<>();
-    node.get("/v1/orders/" + orderId + "/events", t.key()).json().forEach(e -> types.add(e.get("type").asText()));
+    node().get("/v1/orders/" + orderId + "/events", t.key()).json().forEach(e -> types.add(e.get("type").asText()));
     return types;
   }
 
   @Test
   void anOfferWhoseWriteFailedGivesTheCourierNothingAndTheSearchGoesOn() throws Exception {
     TestTenant t = tenant("offer-write");
-    assertEquals(200, node.send(put("/v1/settings/dispatch", t.key(),
+    assertEquals(200, node().send(put("/v1/settings/dispatch", t.key(),
         "{\"mode\":\"offer\",\"trigger\":\"created\",\"offerTimeoutSeconds\":30}")).status());
     try (CourierApp kim = new CourierApp(t, "kim", 52.521)) {
       String orderId;
@@ -85,11 +66,11 @@ class OfferWriteFailureTest extends FlowSupport {
         JsonNode refused = kim.await(frame -> frame.path("type").asText().equals("offer.revoked")
             || frame.path("title").asText().equals("Offer not open"));
         assertTrue(Set.of("offer.revoked", "error").contains(refused.get("type").asText()), refused.toString());
-        JsonNode courier = Eventually.await("kim free again", () -> node.get("/v1/couriers/kim", t.key()).json(),
+        JsonNode courier = Eventually.await("kim free again", () -> node().get("/v1/couriers/kim", t.key()).json(),
             c -> c.path("offer").isMissingNode() || c.path("offer").isNull());
         assertEquals(0, courier.get("load").asInt());
         assertEquals(List.of("created", "dispatch_started"), historyTypes(t, orderId));
-        assertEquals("searching", node.get("/v1/orders/" + orderId, t.key()).json().path("assignment").path("state")
+        assertEquals("searching", node().get("/v1/orders/" + orderId, t.key()).json().path("assignment").path("state")
             .asText());
       } finally {
         orderOffersRefused(false);
@@ -101,7 +82,7 @@ class OfferWriteFailureTest extends FlowSupport {
       assertEquals(orderId, kim.await("assigned").get("orderId").asText());
       List<String> history = historyTypes(t, orderId);
       assertEquals(List.of("created", "dispatch_started", "courier_offered", "assigned"), history);
-      assertTrue(Eventually.await("kim carries the order", () -> node.get("/v1/couriers/kim", t.key()).json(),
+      assertTrue(Eventually.await("kim carries the order", () -> node().get("/v1/couriers/kim", t.key()).json(),
           c -> c.get("load").asInt() == 1).get("activeOrders").get(0).asText().equals(orderId));
     }
   }

@@ -6,6 +6,10 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
 
@@ -18,6 +22,7 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback 
   private final Map<String, Object> overrides;
   private final Clock clock;
   private TestDatabases.Postgres database;
+  private DatabaseSettings settings;
   private RunningNode node;
 
   private NodeExtension(boolean postgres, Map<String, Object> overrides, Clock clock) {
@@ -41,7 +46,6 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    DatabaseSettings settings;
     if (postgres) {
       database = TestDatabases.postgres();
       settings = database.settings();
@@ -66,5 +70,13 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback 
 
   public RunningNode node() {
     return node;
+  }
+
+  /** Runs one SQL statement on the node's database from outside the node, as an operator or an outage would. */
+  public void execute(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
+         Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
   }
 }
