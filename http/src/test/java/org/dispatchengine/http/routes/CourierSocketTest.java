@@ -207,38 +207,34 @@ class CourierSocketTest extends FlowSupport {
     }
   }
 
-  @Test
-  void aCloseReasonThatIsNotUtf8FailsTheConnection() throws Exception {
-    TestTenant t = tenant("ws-v");
+  /** Sends one frame on a new courier connection: the server must close with {@code code} and end the connection. */
+  private void assertOneFrameCloses(String tenantId, int opcode, byte[] payload, int code, String why)
+      throws Exception {
+    TestTenant t = tenant(tenantId);
     onlineCourier(t, "k1", 1);
     try (RawWsClient app = raw(t.token("courier", "k1"))) {
-      app.sendFrame(RawWsClient.CLOSE, true, new byte[] {(byte) (1000 >> 8), (byte) (1000 & 0xff), (byte) 0xff}, true);
-      assertEquals(1007, app.next(5_000).orElseThrow().closeCode(), "not the client's 1000 echoed");
+      app.sendFrame(opcode, true, payload, true);
+      assertEquals(code, app.next(5_000).orElseThrow().closeCode(), why);
       assertTrue(app.isDisconnected(5_000));
     }
+  }
+
+  @Test
+  void aCloseReasonThatIsNotUtf8FailsTheConnection() throws Exception {
+    assertOneFrameCloses("ws-v", RawWsClient.CLOSE, new byte[] {(byte) (1000 >> 8), (byte) (1000 & 0xff), (byte) 0xff},
+        1007, "not the client's 1000 echoed");
   }
 
   @Test
   void aCloseWithAOneBytePayloadBreaksTheProtocol() throws Exception {
-    TestTenant t = tenant("ws-w");
-    onlineCourier(t, "k1", 1);
-    try (RawWsClient app = raw(t.token("courier", "k1"))) {
-      app.sendFrame(RawWsClient.CLOSE, true, new byte[] {3}, true);
-      assertEquals(1002, app.next(5_000).orElseThrow().closeCode(), "RFC 6455: a close body starts with a 2-byte code");
-      assertTrue(app.isDisconnected(5_000));
-    }
+    assertOneFrameCloses("ws-w", RawWsClient.CLOSE, new byte[] {3}, 1002,
+        "RFC 6455: a close body starts with a 2-byte code");
   }
 
   @Test
   void theClientsCloseIsAnsweredAndTheConnectionEnds() throws Exception {
-    TestTenant t = tenant("ws-k");
-    onlineCourier(t, "k1", 1);
-    try (RawWsClient app = raw(t.token("courier", "k1"))) {
-      app.sendFrame(RawWsClient.CLOSE, true, new byte[] {(byte) (1001 >> 8), (byte) (1001 & 0xff), 'b', 'y', 'e'},
-          true);
-      assertEquals(1001, app.next(5_000).orElseThrow().closeCode(), "the client's code is echoed");
-      assertTrue(app.isDisconnected(5_000));
-    }
+    assertOneFrameCloses("ws-k", RawWsClient.CLOSE,
+        new byte[] {(byte) (1001 >> 8), (byte) (1001 & 0xff), 'b', 'y', 'e'}, 1001, "the client's code is echoed");
   }
 
   @Test
