@@ -7,7 +7,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -22,7 +21,6 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback 
   private final Map<String, Object> overrides;
   private final Clock clock;
   private TestDatabases.Postgres database;
-  private DatabaseSettings settings;
   private RunningNode node;
 
   private NodeExtension(boolean postgres, Map<String, Object> overrides, Clock clock) {
@@ -46,6 +44,7 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    DatabaseSettings settings;
     if (postgres) {
       database = TestDatabases.postgres();
       settings = database.settings();
@@ -72,9 +71,9 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback 
     return node;
   }
 
-  /** Runs one SQL statement on the node's database from outside the node, as an operator or an outage would. */
+  /** Runs one SQL statement on the node's database, beside the node's own work, as an operator or an outage would. */
   public void execute(String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
+    try (Connection connection = node.node().database().dataSource().getConnection();
          Statement statement = connection.createStatement()) {
       statement.execute(sql);
     }
