@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +40,28 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
     Instant keepSince = clock.instant().minus(trackRetention);
     session.withConnection(connection -> {
       Batch batch = new Batch(connection, keepSince);
-      batch.loadRows(envelopes);
+      List<EventEnvelope<Courier.Event>> folded = new ArrayList<>();
+      List<Sample> moves = new ArrayList<>();
+      Map<String, Integer> eventsPerCourier = new HashMap<>();
       for (EventEnvelope<Courier.Event> envelope : envelopes) {
+        eventsPerCourier.merge(Batch.key(envelope.event().tenantId(), envelope.event().courierId()), 1, Integer::sum);
+      }
+      for (EventEnvelope<Courier.Event> envelope : envelopes) {
+        Courier.Event event = envelope.event();
+        if (event instanceof Courier.TrackSampled sampled
+            && eventsPerCourier.get(Batch.key(event.tenantId(), event.courierId())) == 1) {
+          moves.add(new Sample(event.tenantId(), event.courierId(), envelope.sequenceNr(), sampled.fix()));
+        } else {
+          folded.add(envelope);
+        }
+      }
+      batch.loadRows(folded);
+      for (EventEnvelope<Courier.Event> envelope : folded) {
         batch.apply(envelope.event(), envelope.sequenceNr());
       }
       batch.write();
+      batch.move(moves);
+      batch.writeSamples();
       return null;
     });
   }
@@ -204,7 +222,41 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
       rows.put(key(tenantId, row.courierId), row);
     }
 
-    private static String key(String tenantId, String courierId) {
+    /**
+     * A courier whose only event in the group is a track sample needs none of its row to fold it: its position is
+     * set where the row is older than the sample, and the sample joins the track only if the row took it (otherwise
+     * the courier is unknown or the sample a replay). Samples are most of a moving fleet's events, and reading their
+     * rows first was the read models' costliest statement on PostgreSQL at 500 samples a second.
+     */
+    void move(List<Sample> moves) throws SQLException {
+      if (moves.isEmpty()) {
+        return;
+      }
+      int[] updated;
+      try (PreparedStatement update = connection.prepareStatement("UPDATE \"courier_view\" SET \"last_lat\" = ?, "
+          + "\"last_lon\" = ?, \"last_fix_at\" = ?, \"seq_nr\" = ? "
+          + "WHERE \"tenant_id\" = ? AND \"courier_id\" = ? AND \"seq_nr\" < ?")) {
+        for (Sample move : moves) {
+          update.setDouble(1, move.fix().lat());
+          update.setDouble(2, move.fix().lon());
+          Sql.setInstant(update, 3, move.fix().at());
+          update.setLong(4, move.seqNr());
+          update.setString(5, move.tenantId());
+          update.setString(6, move.courierId());
+          update.setLong(7, move.seqNr());
+          update.addBatch();
+        }
+        updated = update.executeBatch();
+      }
+      for (int i = 0; i < moves.size(); i++) {
+        Sample move = moves.get(i);
+        if (updated[i] != 0 && move.fix().at().isAfter(keepSince)) {
+          samples.add(move);
+        }
+      }
+    }
+
+    static String key(String tenantId, String courierId) {
       return tenantId + ":" + courierId;
     }
 
@@ -253,10 +305,9 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
         insert.executeBatch();
         update.executeBatch();
       }
-      writeSamples();
     }
 
-    private void writeSamples() throws SQLException {
+    void writeSamples() throws SQLException {
       if (samples.isEmpty()) {
         return;
       }
