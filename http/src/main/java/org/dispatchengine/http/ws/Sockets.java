@@ -1,6 +1,7 @@
 package org.dispatchengine.http.ws;
 
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.DeadLetterSuppression;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -24,8 +25,11 @@ import java.util.function.Supplier;
 final class Sockets {
   private Sockets() {}
 
-  /** What a courier socket's connection actor sends out: a text frame, or the end. Never leaves the node. */
-  sealed interface Out extends NoSerializationVerificationNeeded {}
+  /**
+   * What a courier socket's connection actor sends out: a text frame, or the end. Never leaves the node. When the
+   * client leaves first, what was on its way finds the outbound side ended: expected, so not logged as dead letters.
+   */
+  sealed interface Out extends NoSerializationVerificationNeeded, DeadLetterSuppression {}
 
   record Text(String text) implements Out {}
 
