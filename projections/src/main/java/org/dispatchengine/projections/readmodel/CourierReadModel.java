@@ -40,28 +40,8 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
     Instant keepSince = clock.instant().minus(trackRetention);
     session.withConnection(connection -> {
       Batch batch = new Batch(connection, keepSince);
-      List<EventEnvelope<Courier.Event>> folded = new ArrayList<>();
-      List<Sample> moves = new ArrayList<>();
-      Map<String, Integer> eventsPerCourier = new HashMap<>();
-      for (EventEnvelope<Courier.Event> envelope : envelopes) {
-        eventsPerCourier.merge(Batch.key(envelope.event().tenantId(), envelope.event().courierId()), 1, Integer::sum);
-      }
-      for (EventEnvelope<Courier.Event> envelope : envelopes) {
-        Courier.Event event = envelope.event();
-        if (event instanceof Courier.TrackSampled sampled
-            && eventsPerCourier.get(Batch.key(event.tenantId(), event.courierId())) == 1) {
-          moves.add(new Sample(event.tenantId(), event.courierId(), envelope.sequenceNr(), sampled.fix()));
-        } else {
-          folded.add(envelope);
-        }
-      }
-      batch.loadRows(folded);
-      for (EventEnvelope<Courier.Event> envelope : folded) {
-        batch.apply(envelope.event(), envelope.sequenceNr());
-      }
+      batch.take(envelopes);
       batch.write();
-      batch.move(moves);
-      batch.writeSamples();
       return null;
     });
   }
@@ -118,6 +98,7 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
     private final Connection connection;
     private final Instant keepSince;
     private final Map<String, Row> rows = new LinkedHashMap<>();
+    private final List<Sample> moves = new ArrayList<>();
     private final List<Sample> samples = new ArrayList<>();
 
     Batch(Connection connection, Instant keepSince) {
@@ -125,13 +106,38 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
       this.keepSince = keepSince;
     }
 
+    /**
+     * A courier whose only event in the group is a track sample is moved (see {@link #move}); the other events are
+     * folded into their couriers' rows, read for them.
+     */
+    void take(List<EventEnvelope<Courier.Event>> envelopes) throws SQLException {
+      Map<String, Integer> eventsPerCourier = new HashMap<>();
+      for (EventEnvelope<Courier.Event> envelope : envelopes) {
+        eventsPerCourier.merge(key(envelope.event().tenantId(), envelope.event().courierId()), 1, Integer::sum);
+      }
+      List<EventEnvelope<Courier.Event>> folded = new ArrayList<>();
+      for (EventEnvelope<Courier.Event> envelope : envelopes) {
+        Courier.Event event = envelope.event();
+        if (event instanceof Courier.TrackSampled sampled
+            && eventsPerCourier.get(key(event.tenantId(), event.courierId())) == 1) {
+          moves.add(new Sample(event.tenantId(), event.courierId(), envelope.sequenceNr(), sampled.fix()));
+        } else {
+          folded.add(envelope);
+        }
+      }
+      loadRows(folded);
+      for (EventEnvelope<Courier.Event> envelope : folded) {
+        apply(envelope.event(), envelope.sequenceNr());
+      }
+    }
+
     /** Must run before {@link #apply}: the stored rows of the group's couriers. */
-    void loadRows(List<EventEnvelope<Courier.Event>> envelopes) throws SQLException {
+    private void loadRows(List<EventEnvelope<Courier.Event>> envelopes) throws SQLException {
       Sql.selectByIds(connection, "courier_view", "courier_id", envelopes, e -> e.event().tenantId(),
           e -> e.event().courierId(), this::readRow);
     }
 
-    void apply(Courier.Event event, long seqNr) {
+    private void apply(Courier.Event event, long seqNr) {
       String key = key(event.tenantId(), event.courierId());
       Row row = rows.get(key);
       if (row == null) {
@@ -228,7 +234,7 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
      * the courier is unknown or the sample a replay). Samples are most of a moving fleet's events, and reading their
      * rows first was the read models' costliest statement on PostgreSQL at 500 samples a second.
      */
-    void move(List<Sample> moves) throws SQLException {
+    private void move() throws SQLException {
       if (moves.isEmpty()) {
         return;
       }
@@ -256,7 +262,7 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
       }
     }
 
-    static String key(String tenantId, String courierId) {
+    private static String key(String tenantId, String courierId) {
       return tenantId + ":" + courierId;
     }
 
@@ -305,9 +311,11 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
         insert.executeBatch();
         update.executeBatch();
       }
+      move();
+      writeSamples();
     }
 
-    void writeSamples() throws SQLException {
+    private void writeSamples() throws SQLException {
       if (samples.isEmpty()) {
         return;
       }
