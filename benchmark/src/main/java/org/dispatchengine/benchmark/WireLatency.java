@@ -8,13 +8,17 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The push measured on the wire, where neither the node's metric nor the load tool's clock reaches: reads a capture
  * of the node's port taken during a {@code LocationLoad --watchers} run, matches each courier's location frame (client
  * to node) with the watcher's position frame (node to client) that carries the same {@code at}, and prints the
  * generator's delay (frame stamped -> on the wire) and the node's (frame on the wire in -> frame on the wire out), the
- * latter with the node's socket layer in it.
+ * latter with the node's socket layer in it. With {@code --per-second true} it also prints the node's delay for each
+ * second of the capture (by the second its report reached the node), which tells a steady delay from bursts; with
+ * {@code --skip-seconds N} it leaves out the reports of the capture's first N seconds, while starting the capture
+ * itself (tcpdump sets up its buffer on the same cores) disturbs the node.
  *
  * <p>The capture is classic pcap over Ethernet (as {@code tcpdump -i lo} writes it), IPv4, one WebSocket frame or more
  * starting each TCP segment, as small frames are written; a frame split across segments is skipped.
@@ -30,23 +34,31 @@ public final class WireLatency {
   private static final String POSITION = "\"type\":\"courier.location\"";
 
   private final int port;
+  private final long skipNanos;
   /** When each report's frame was seen going to the node, by its {@code at}. */
   private final Map<Instant, Long> reportsSeen = new HashMap<>();
   private final LatencyHistogram generator = new LatencyHistogram();
   private final LatencyHistogram node = new LatencyHistogram();
+  private final Map<Long, LatencyHistogram> nodeBySecond = new TreeMap<>();
+  private long firstNanos = -1;
 
-  private WireLatency(int port) {
+  private WireLatency(int port, int skipSeconds) {
     this.port = port;
+    this.skipNanos = skipSeconds * 1_000_000_000L;
   }
 
   public static void main(String[] argv) throws Exception {
     Options options = Options.parse(argv);
-    WireLatency wire = new WireLatency(options.integer("port", 18090));
+    WireLatency wire = new WireLatency(options.integer("port", 18090), options.integer("skip-seconds", 0));
     wire.read(ByteBuffer.wrap(Files.readAllBytes(Path.of(options.required("pcap")))));
     LoadClient.log("generator: frame stamped -> on the wire (%d frames): %s", wire.generator.count(),
         quantiles(wire.generator));
     LoadClient.log("node: frame in -> position frame out, on the wire (%d of %d reports matched): %s",
         wire.node.count(), wire.reportsSeen.size(), quantiles(wire.node));
+    if (options.flag("per-second", false)) {
+      wire.nodeBySecond.forEach((second, histogram) -> LoadClient.log("  second %d (%d reports): %s", second,
+          histogram.count(), quantiles(histogram)));
+    }
   }
 
   private static String quantiles(LatencyHistogram histogram) {
@@ -75,6 +87,9 @@ public final class WireLatency {
   }
 
   private void packet(ByteBuffer packet, long nanos) {
+    if (firstNanos < 0) {
+      firstNanos = nanos;
+    }
     int ip = 14;
     if (packet.limit() < ip + 20 || (packet.get(ip) >> 4) != 4 || packet.get(ip + 9) != 6) {
       return; // not IPv4 carrying TCP
@@ -99,8 +114,10 @@ public final class WireLatency {
     } else if (!toNode && text.contains(POSITION)) {
       Instant at = LoadClient.stampedAt(text);
       Long in = at == null ? null : reportsSeen.get(at);
-      if (in != null) {
+      if (in != null && in - firstNanos >= skipNanos) {
         node.recordMicros((nanos - in) / 1000);
+        nodeBySecond.computeIfAbsent((in - firstNanos) / 1_000_000_000L, second -> new LatencyHistogram())
+            .recordMicros((nanos - in) / 1000);
       }
     }
   }
