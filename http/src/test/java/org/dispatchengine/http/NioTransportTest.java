@@ -24,7 +24,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -162,6 +164,31 @@ class NioTransportTest {
       }
       Eventually.await("connections", transport::connections, count -> count == 0);
     } finally {
+      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void connectionsArrivingTogetherAreAllServed() throws Exception {
+    NioTransport transport = bind(CompletableFuture.completedFuture(null));
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      // all waiting in the listen backlog at once, as when a fleet reconnects
+      for (int i = 0; i < 100; i++) {
+        sockets.add(connect(transport));
+      }
+      for (Socket socket : sockets) {
+        socket.setSoTimeout(5_000);
+        send(socket, "GET /ok HTTP/1.1\r\nHost: test\r\n\r\n");
+      }
+      for (Socket socket : sockets) {
+        assertEquals("ok", new String(readResponseBody(socket.getInputStream()), StandardCharsets.US_ASCII));
+      }
+      assertEquals(100, transport.connections());
+    } finally {
+      for (Socket socket : sockets) {
+        socket.close();
+      }
       transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
