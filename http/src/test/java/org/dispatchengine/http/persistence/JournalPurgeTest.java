@@ -9,9 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.net.http.HttpRequest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -56,15 +53,8 @@ class JournalPurgeTest {
     }
   }
 
-  private static int rows(DataSource dataSource, String persistenceIds) throws Exception {
-    try (Connection connection = dataSource.getConnection();
-         PreparedStatement count = connection.prepareStatement(
-             "SELECT count(*) FROM \"event_journal\" WHERE \"persistence_id\" LIKE ?")) {
-      count.setString(1, persistenceIds);
-      try (ResultSet rs = count.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+  private static long rows(DataSource dataSource, String persistenceIds) throws Exception {
+    return TestDatabases.queryLong(dataSource,
+        "SELECT count(*) FROM \"event_journal\" WHERE \"persistence_id\" LIKE ?", persistenceIds);
   }
 }

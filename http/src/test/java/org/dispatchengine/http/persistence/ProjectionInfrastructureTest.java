@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,10 +101,9 @@ class ProjectionInfrastructureTest {
     Eventually.await(sql + " = " + expected, () -> count(dataSource, sql), n -> n == expected);
   }
 
-  private static int count(DataSource dataSource, String sql) {
-    try (Connection connection = dataSource.getConnection(); ResultSet rs = connection.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getInt(1);
+  private static long count(DataSource dataSource, String sql) {
+    try {
+      return TestDatabases.queryLong(dataSource, sql);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(sql, e);
     }

@@ -9,12 +9,10 @@ import org.dispatchengine.engine.live.LiveUpdates;
 import org.dispatchengine.engine.order.OrderUpdate;
 import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.http.testing.RunningNode.Reply;
+import org.dispatchengine.projections.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,16 +41,9 @@ abstract class OrderFlowContract extends FlowSupport {
     return fields;
   }
 
-  private int journalRows(String persistenceIdPattern) throws Exception {
-    try (Connection connection = node().node().database().dataSource().getConnection();
-         PreparedStatement count = connection.prepareStatement(
-             "SELECT count(*) FROM \"event_journal\" WHERE \"persistence_id\" LIKE ?")) {
-      count.setString(1, persistenceIdPattern);
-      try (ResultSet rs = count.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+  private long journalRows(String persistenceIdPattern) throws Exception {
+    return TestDatabases.queryLong(node().node().database().dataSource(),
+        "SELECT count(*) FROM \"event_journal\" WHERE \"persistence_id\" LIKE ?", persistenceIdPattern);
   }
 
   // ---- zones and stores

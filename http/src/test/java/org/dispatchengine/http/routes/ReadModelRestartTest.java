@@ -7,9 +7,6 @@ import org.dispatchengine.projections.db.DatabaseSettings;
 import org.dispatchengine.projections.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -140,13 +137,6 @@ class ReadModelRestartTest extends FlowSupport {
   }
 
   private static long count(RunningNode node, String sql) throws Exception {
-    try (Connection connection = node.node().database().dataSource().getConnection();
-         PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, "rm-restart");
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return TestDatabases.queryLong(node.node().database().dataSource(), sql, "rm-restart");
   }
 }

@@ -36,9 +36,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,23 +104,13 @@ class ReadModelHandlersTest {
     long lastOffset = events.envelopes.size();
     // the assertions already hold after a first run: a replay is judged only once its last group is committed
     Effect caughtUp = () -> {
-      assertEquals(lastOffset, single("SELECT \"current_offset\" FROM \"pekko_projection_offset_store\" "
-          + "WHERE \"projection_name\" = ?", name));
+      assertEquals(lastOffset, TestDatabases.queryLong(database.dataSource(),
+          "SELECT \"current_offset\" FROM \"pekko_projection_offset_store\" WHERE \"projection_name\" = ?", name));
       assertions.apply();
     };
     ProjectionTestKit.create(testKit.system()).run(projection, Duration.ofSeconds(10), caughtUp);
   }
 
-  private static long single(String sql, String parameter) throws SQLException {
-    try (Connection connection = database.dataSource().getConnection();
-         PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, parameter);
-      try (ResultSet rs = statement.executeQuery()) {
-        assertTrue(rs.next(), sql);
-        return rs.getLong(1);
-      }
-    }
-  }
 
   private static Order.OrderCreated created(String tenant, String order, String customer, String zone, Instant at) {
     return new Order.OrderCreated(tenant, order, OrderKind.DELIVERY, customer, "s1", new Place(52.52, 13.405, "Store"),
@@ -307,8 +294,10 @@ class ReadModelHandlersTest {
     Fix k2Last = new Fix(52.3, 13.3, null, null, null, start.plusSeconds(90));
     // groups of three: the samples of the second group and k1's of the third are each their courier's only event
     Stream<Courier.Event> events = new Stream<Courier.Event>()
-        .add("Courier|h-moves:k1", new Courier.CourierDefined(t, "k1", new CourierProfile("Kim", Vehicle.BIKE, 1), start))
-        .add("Courier|h-moves:k2", new Courier.CourierDefined(t, "k2", new CourierProfile("Lou", Vehicle.CAR, 1), start))
+        .add("Courier|h-moves:k1",
+            new Courier.CourierDefined(t, "k1", new CourierProfile("Kim", Vehicle.BIKE, 1), start))
+        .add("Courier|h-moves:k2",
+            new Courier.CourierDefined(t, "k2", new CourierProfile("Lou", Vehicle.CAR, 1), start))
         .add("Courier|h-moves:k1", new Courier.ShiftStarted(t, "k1", start))
         .add("Courier|h-moves:k1", new Courier.TrackSampled(t, "k1", outOfRetention))
         .add("Courier|h-moves:k2", new Courier.TrackSampled(t, "k2", k2First))
@@ -325,8 +314,8 @@ class ReadModelHandlersTest {
       assertTrue(items.get(1).online());
       assertEquals(List.of(4L), trackSeqs(couriers, t, "k1", now));
       assertEquals(List.of(2L, 4L), trackSeqs(couriers, t, "k2", now));
-      assertEquals(0, single("SELECT COUNT(*) FROM \"courier_track\" WHERE \"tenant_id\" = ? "
-          + "AND \"courier_id\" = 'k9'", t));
+      assertEquals(0, TestDatabases.queryLong(database.dataSource(),
+          "SELECT COUNT(*) FROM \"courier_track\" WHERE \"tenant_id\" = ? AND \"courier_id\" = 'k9'", t));
     };
     project("moves-first", events, () -> new CourierReadModel(Duration.ofDays(30), Clock.systemUTC()), expected);
     project("moves-replay", events, () -> new CourierReadModel(Duration.ofDays(30), Clock.systemUTC()), expected);

@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
+
+import javax.sql.DataSource;
 
 /**
  * Fresh databases for tests: an H2 file in a new temporary directory, or a new PostgreSQL database on the server
@@ -20,6 +24,22 @@ import java.util.UUID;
  */
 public final class TestDatabases {
   private TestDatabases() {}
+
+  /** The number in the first column of the one row {@code sql} returns, its {@code ?}s bound to {@code parameters}. */
+  public static long queryLong(DataSource dataSource, String sql, String... parameters) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+         PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = statement.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("no row: " + sql);
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
 
   public static DatabaseSettings h2() {
     try {
