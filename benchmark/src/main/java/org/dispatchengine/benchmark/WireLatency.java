@@ -115,9 +115,10 @@ public final class WireLatency {
       Instant at = LoadClient.stampedAt(text);
       Long in = at == null ? null : reportsSeen.get(at);
       if (in != null && in - firstNanos >= skipNanos) {
-        node.recordMicros((nanos - in) / 1000);
+        long micros = (nanos - in) / 1000;
+        node.recordMicros(micros);
         nodeBySecond.computeIfAbsent((in - firstNanos) / 1_000_000_000L, second -> new LatencyHistogram())
-            .recordMicros((nanos - in) / 1000);
+            .recordMicros(micros);
       }
     }
   }

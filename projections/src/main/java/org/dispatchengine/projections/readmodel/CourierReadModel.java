@@ -178,9 +178,7 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
         row.lastLat = e.fix().lat();
         row.lastLon = e.fix().lon();
         row.lastFixAt = e.fix().at();
-        if (e.fix().at().isAfter(keepSince)) {
-          samples.add(new Sample(row.tenantId, row.courierId, seqNr, e.fix()));
-        }
+        track(new Sample(row.tenantId, row.courierId, seqNr, e.fix()));
       } else if (event instanceof Courier.OrderTaken e) {
         row.activeOrders++;
         if (e.orderId().equals(row.offerOrderId)) {
@@ -255,10 +253,16 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
         updated = update.executeBatch();
       }
       for (int i = 0; i < moves.size(); i++) {
-        Sample move = moves.get(i);
-        if (updated[i] != 0 && move.fix().at().isAfter(keepSince)) {
-          samples.add(move);
+        if (updated[i] != 0) {
+          track(moves.get(i));
         }
+      }
+    }
+
+    /** A sample older than the retention period is not written, so a rebuild does not bring back purged points. */
+    private void track(Sample sample) {
+      if (sample.fix().at().isAfter(keepSince)) {
+        samples.add(sample);
       }
     }
 
