@@ -21,6 +21,7 @@ import org.dispatchengine.http.api.Json;
 import org.dispatchengine.projections.db.Database;
 import scala.jdk.javaapi.FutureConverters;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,9 @@ import java.util.concurrent.Executor;
 
 /** Liveness, readiness and Prometheus metrics for orchestrators and monitoring. */
 public final class OperationsRoutes extends AllDirectives {
+  /** How long a good answer of the database and sharding checks serves every caller of the readiness endpoint. */
+  private static final Duration DEPENDENCIES_MAX_AGE = Duration.ofSeconds(1);
+
   private final ActorSystem<?> system;
   private final Json json;
   private final Database database;
@@ -36,6 +40,8 @@ public final class OperationsRoutes extends AllDirectives {
   private final Map<String, EntityViews<?, ?>> views;
   private final Executor blocking;
   private final ClusterShardingHealthCheck sharding;
+  private final SharedProbe<Dependencies> dependencies =
+      new SharedProbe<>(this::probeDependencies, Dependencies::up, DEPENDENCIES_MAX_AGE, System::nanoTime);
 
   /** @param views the per-node views that must have caught up with the journal before the node is ready */
   public OperationsRoutes(ActorSystem<?> system, Json json, Database database, Metrics metrics,
@@ -50,6 +56,12 @@ public final class OperationsRoutes extends AllDirectives {
   }
 
   public record Health(String status, Map<String, Boolean> checks) {}
+
+  private record Dependencies(boolean sharding, boolean database) {
+    boolean up() {
+      return sharding && database;
+    }
+  }
 
   public List<Endpoint> endpoints() {
     return List.of(
@@ -67,16 +79,13 @@ public final class OperationsRoutes extends AllDirectives {
    * (tenants, zones, stores) has read what the journal held when the node started.
    */
   private Route ready() {
-    // a region that does not answer in time counts as not registered (the check's own timeout)
-    CompletionStage<Boolean> shardingUp = FutureConverters.asJava(sharding.apply())
-        .thenApply(Boolean.TRUE::equals)
-        .exceptionally(failure -> false);
-    return onSuccess(database.ping(blocking).thenCombine(shardingUp, (databaseUp, regionsUp) -> {
+    // the cluster and view checks read this node's memory: always current, so a stopping node says so at once
+    return onSuccess(dependencies.answer().thenApply(remote -> {
       Map<String, Boolean> checks = new LinkedHashMap<>();
       checks.put("cluster", Cluster.get(system).selfMember().status().equals(MemberStatus.up())
           && CoordinatedShutdown.get(Adapter.toClassic(system)).getShutdownReason().isEmpty());
-      checks.put("sharding", regionsUp);
-      checks.put("database", databaseUp);
+      checks.put("sharding", remote.sharding());
+      checks.put("database", remote.database());
       views.forEach((name, view) -> checks.put(name, view.isCaughtUp()));
       return checks;
     }), checks -> {
@@ -84,5 +93,14 @@ public final class OperationsRoutes extends AllDirectives {
       return complete(json.response(ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
           new Health(ready ? "up" : "down", checks)));
     });
+  }
+
+  private CompletionStage<Dependencies> probeDependencies() {
+    // a region that does not answer in time counts as not registered (the check's own timeout)
+    CompletionStage<Boolean> shardingUp = FutureConverters.asJava(sharding.apply())
+        .thenApply(Boolean.TRUE::equals)
+        .exceptionally(failure -> false);
+    return database.ping(blocking).thenCombine(shardingUp, (databaseUp, regionsUp) -> new Dependencies(regionsUp,
+        databaseUp));
   }
 }
