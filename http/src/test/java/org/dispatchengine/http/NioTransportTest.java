@@ -10,6 +10,8 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.dispatchengine.http.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NioTransportTest {
   private static final int LARGE = 4 * 1024 * 1024;
   private static final byte[] BODY = pattern(LARGE);
+  private static final String DRIP = "xxxxxxxx";
   private static ActorSystem<Void> system;
 
   @BeforeAll
@@ -74,6 +77,11 @@ class NioTransportTest {
         case "/large":
           return CompletableFuture.completedFuture(
               HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, BODY)));
+        case "/drip":
+          // one byte every half second: the client only reads, for longer than the idle timeout
+          return CompletableFuture.completedFuture(HttpResponse.create().withEntity(HttpEntities.create(
+              ContentTypes.APPLICATION_OCTET_STREAM, DRIP.length(),
+              Source.range(1, DRIP.length()).throttle(1, Duration.ofMillis(500)).map(i -> ByteString.fromString("x")))));
         case "/sum":
           reached.complete(null);
           return gate.thenCompose(open -> request.entity().getDataBytes()
@@ -147,6 +155,38 @@ class NioTransportTest {
       socket.setSoTimeout(10_000);
       assertEquals(-1, socket.getInputStream().read(), "closed by the server after 2 s of silence");
       Eventually.await("connections", transport::connections, count -> count == 0);
+    } finally {
+      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aConnectionThatOnlyReceivesForLongerThanTheIdleTimeoutStaysOpen() throws Exception {
+    NioTransport transport = bind(CompletableFuture.completedFuture(null));
+    try (Socket socket = connect(transport)) {
+      send(socket, "GET /drip HTTP/1.1\r\nHost: test\r\n\r\n");
+      assertEquals(DRIP, new String(readResponseBody(socket.getInputStream()), StandardCharsets.US_ASCII));
+    } finally {
+      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aConnectionThatOnlySendsForLongerThanTheIdleTimeoutStaysOpen() throws Exception {
+    NioTransport transport = bind(CompletableFuture.completedFuture(null));
+    try (Socket socket = connect(transport)) {
+      byte[] body = DRIP.getBytes(StandardCharsets.US_ASCII);
+      send(socket, "POST /sum HTTP/1.1\r\nHost: test\r\nContent-Length: " + body.length + "\r\n\r\n");
+      for (byte b : body) {
+        // the silence under test, not a wait for something: the server hears a byte every half second
+        Thread.sleep(500);
+        socket.getOutputStream().write(b);
+        socket.getOutputStream().flush();
+      }
+      CRC32 expected = new CRC32();
+      expected.update(body);
+      assertEquals(Long.toString(expected.getValue()),
+          new String(readResponseBody(socket.getInputStream()), StandardCharsets.US_ASCII));
     } finally {
       transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
