@@ -106,16 +106,13 @@ class NioTransportTest {
 
   @Test
   void aResponseLargerThanTheKernelTakesAtOnceArrivesWholeAtASlowReader() throws Exception {
-    NioTransport transport = bind(CompletableFuture.completedFuture(null));
-    try (Socket socket = connect(transport)) {
+    onConnection((transport, socket) -> {
       socket.setReceiveBufferSize(4096);
       send(socket, "GET /large HTTP/1.1\r\nHost: test\r\n\r\n");
       byte[] body = readResponseBody(socket.getInputStream());
       assertEquals(LARGE, body.length);
       assertTrue(Arrays.equals(BODY, body), "every byte, in order");
-    } finally {
-      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
@@ -141,40 +138,33 @@ class NioTransportTest {
       assertEquals(Long.toString(expected.getValue()),
           new String(readResponseBody(socket.getInputStream()), StandardCharsets.US_ASCII));
     } finally {
-      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stop(transport);
     }
   }
 
   @Test
   void aSilentConnectionIsClosedAfterTheIdleTimeoutAndNoLongerCounted() throws Exception {
-    NioTransport transport = bind(CompletableFuture.completedFuture(null));
-    try (Socket socket = connect(transport)) {
+    onConnection((transport, socket) -> {
       send(socket, "GET /ok HTTP/1.1\r\nHost: test\r\n\r\n");
       assertEquals("ok", new String(readResponseBody(socket.getInputStream()), StandardCharsets.US_ASCII));
       assertEquals(1, transport.connections());
       socket.setSoTimeout(10_000);
       assertEquals(-1, socket.getInputStream().read(), "closed by the server after 2 s of silence");
       Eventually.await("connections", transport::connections, count -> count == 0);
-    } finally {
-      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
   void aConnectionThatOnlyReceivesForLongerThanTheIdleTimeoutStaysOpen() throws Exception {
-    NioTransport transport = bind(CompletableFuture.completedFuture(null));
-    try (Socket socket = connect(transport)) {
+    onConnection((transport, socket) -> {
       send(socket, "GET /drip HTTP/1.1\r\nHost: test\r\n\r\n");
       assertEquals(DRIP, new String(readResponseBody(socket.getInputStream()), StandardCharsets.US_ASCII));
-    } finally {
-      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
   void aConnectionThatOnlySendsForLongerThanTheIdleTimeoutStaysOpen() throws Exception {
-    NioTransport transport = bind(CompletableFuture.completedFuture(null));
-    try (Socket socket = connect(transport)) {
+    onConnection((transport, socket) -> {
       byte[] body = DRIP.getBytes(StandardCharsets.US_ASCII);
       send(socket, "POST /sum HTTP/1.1\r\nHost: test\r\nContent-Length: " + body.length + "\r\n\r\n");
       for (byte b : body) {
@@ -187,9 +177,7 @@ class NioTransportTest {
       expected.update(body);
       assertEquals(Long.toString(expected.getValue()),
           new String(readResponseBody(socket.getInputStream()), StandardCharsets.US_ASCII));
-    } finally {
-      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
@@ -204,7 +192,7 @@ class NioTransportTest {
       }
       Eventually.await("connections", transport::connections, count -> count == 0);
     } finally {
-      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stop(transport);
     }
   }
 
@@ -229,7 +217,7 @@ class NioTransportTest {
       for (Socket socket : sockets) {
         socket.close();
       }
-      transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stop(transport);
     }
   }
 
@@ -259,6 +247,25 @@ class NioTransportTest {
       stopped.get(10, TimeUnit.SECONDS);
       assertEquals(0, transport.connections());
     }
+  }
+
+  /** What a test does over one connection to a served transport. */
+  private interface OnConnection {
+    void accept(NioTransport transport, Socket socket) throws Exception;
+  }
+
+  /** Runs {@code test} over a connection to a transport whose handler's gate is open, and stops the transport. */
+  private static void onConnection(OnConnection test) throws Exception {
+    NioTransport transport = bind(CompletableFuture.completedFuture(null));
+    try (Socket socket = connect(transport)) {
+      test.accept(transport, socket);
+    } finally {
+      stop(transport);
+    }
+  }
+
+  private static void stop(NioTransport transport) throws Exception {
+    transport.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   // ---- a minimal HTTP/1.1 client over a raw socket
