@@ -40,23 +40,18 @@ class SharedProbeTest {
 
   @Test
   void aGoodAnswerServesUntilItIsMaxAgeOld() throws Exception {
-    probe.answer();
-    runs.get(0).complete("up");
+    assertEquals("up", askingStartsARunThatAnswers("up"));
     now += MAX_AGE.toNanos() - 1;
     assertEquals("up", probe.answer().toCompletableFuture().get(1, TimeUnit.SECONDS));
     assertEquals(1, runs.size());
 
     now += 1;
-    CompletionStage<String> fresh = probe.answer();
-    assertEquals(2, runs.size());
-    runs.get(1).complete("down");
-    assertEquals("down", fresh.toCompletableFuture().get(1, TimeUnit.SECONDS));
+    assertEquals("down", askingStartsARunThatAnswers("down"));
   }
 
   @Test
   void aBadAnswerOrAFailureIsProbedAgainAtTheNextCall() throws Exception {
-    probe.answer();
-    runs.get(0).complete("down");
+    assertEquals("down", askingStartsARunThatAnswers("down"));
     CompletionStage<String> second = probe.answer();
     assertEquals(2, runs.size());
     runs.get(1).completeExceptionally(new IllegalStateException("no connection"));
@@ -64,10 +59,7 @@ class SharedProbeTest {
         () -> second.toCompletableFuture().get(1, TimeUnit.SECONDS));
     assertEquals("no connection", failed.getCause().getMessage());
 
-    CompletionStage<String> third = probe.answer();
-    assertEquals(3, runs.size());
-    runs.get(2).complete("up");
-    assertEquals("up", third.toCompletableFuture().get(1, TimeUnit.SECONDS));
+    assertEquals("up", askingStartsARunThatAnswers("up"));
   }
 
   @Test
@@ -77,5 +69,14 @@ class SharedProbeTest {
     mine.toCompletableFuture().complete("forged");
     runs.get(0).complete("up");
     assertEquals("up", theirs.toCompletableFuture().get(1, TimeUnit.SECONDS));
+  }
+
+  /** Asks once, which must start a new run; that run answers {@code result}; returns what the caller was told. */
+  private String askingStartsARunThatAnswers(String result) throws Exception {
+    int before = runs.size();
+    CompletionStage<String> answer = probe.answer();
+    assertEquals(before + 1, runs.size(), "a new run");
+    runs.get(before).complete(result);
+    return answer.toCompletableFuture().get(1, TimeUnit.SECONDS);
   }
 }
