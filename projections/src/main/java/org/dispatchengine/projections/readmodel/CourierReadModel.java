@@ -111,15 +111,18 @@ public final class CourierReadModel extends JdbcHandler<List<EventEnvelope<Couri
      * folded into their couriers' rows, read for them.
      */
     void take(List<EventEnvelope<Courier.Event>> envelopes) throws SQLException {
+      List<String> keys = new ArrayList<>(envelopes.size());
       Map<String, Integer> eventsPerCourier = new HashMap<>();
       for (EventEnvelope<Courier.Event> envelope : envelopes) {
-        eventsPerCourier.merge(key(envelope.event().tenantId(), envelope.event().courierId()), 1, Integer::sum);
+        String key = key(envelope.event().tenantId(), envelope.event().courierId());
+        keys.add(key);
+        eventsPerCourier.merge(key, 1, Integer::sum);
       }
       List<EventEnvelope<Courier.Event>> folded = new ArrayList<>();
-      for (EventEnvelope<Courier.Event> envelope : envelopes) {
+      for (int i = 0; i < envelopes.size(); i++) {
+        EventEnvelope<Courier.Event> envelope = envelopes.get(i);
         Courier.Event event = envelope.event();
-        if (event instanceof Courier.TrackSampled sampled
-            && eventsPerCourier.get(key(event.tenantId(), event.courierId())) == 1) {
+        if (event instanceof Courier.TrackSampled sampled && eventsPerCourier.get(keys.get(i)) == 1) {
           moves.add(new Sample(event.tenantId(), event.courierId(), envelope.sequenceNr(), sampled.fix()));
         } else {
           folded.add(envelope);
