@@ -9,9 +9,6 @@ import org.dispatchengine.http.testing.RunningNode;
 import org.dispatchengine.projections.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,13 +51,7 @@ class JournalBurstPostgresTest {
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
       assertEquals(ENTITIES, writes.stream().filter(w -> w.join().tenant().revision() == 1).count());
 
-      try (Connection connection = DriverManager.getConnection(
-              postgres.settings().url(), postgres.settings().user(), postgres.settings().password());
-           ResultSet rs = connection.createStatement().executeQuery(
-               "SELECT count(*) FROM event_journal WHERE persistence_id LIKE 'Tenant|burst-%'")) {
-        rs.next();
-        assertEquals(ENTITIES, rs.getInt(1));
-      }
+      assertEquals(ENTITIES, TestDatabases.journalRows(node.node().database().dataSource(), "Tenant|burst-%"));
       // and the node's directory, fed from the read journal, sees every one of them
       Eventually.await("every tenant listed", () -> node.get("/v1/tenants", ADMIN_TOKEN).json().get("items").size(),
           listed -> listed == ENTITIES);

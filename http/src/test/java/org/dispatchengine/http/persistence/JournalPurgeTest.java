@@ -42,19 +42,14 @@ class JournalPurgeTest {
       assertEquals(201, created);
       DataSource dataSource = node.node().database().dataSource();
       String claims = KeyClaim.ENTITY_KEY.name() + "|purge-a:%";
-      assertEquals(1, rows(dataSource, claims));
+      assertEquals(1, TestDatabases.journalRows(dataSource, claims));
 
       assertEquals(0, JournalPurge.purge(dataSource, KeyClaim.ENTITY_KEY.name(), Instant.now().minus(Duration.ofHours(1))),
           "a fresh claim is kept");
       assertEquals(1, JournalPurge.purge(dataSource, KeyClaim.ENTITY_KEY.name(), Instant.now().plusSeconds(60)));
-      assertEquals(0, rows(dataSource, claims));
-      assertEquals(1, rows(dataSource, "Order|purge-a:%"));
-      assertEquals(1, rows(dataSource, "Tenant|purge-a"));
+      assertEquals(0, TestDatabases.journalRows(dataSource, claims));
+      assertEquals(1, TestDatabases.journalRows(dataSource, "Order|purge-a:%"));
+      assertEquals(1, TestDatabases.journalRows(dataSource, "Tenant|purge-a"));
     }
-  }
-
-  private static long rows(DataSource dataSource, String persistenceIds) throws Exception {
-    return TestDatabases.queryLong(dataSource,
-        "SELECT count(*) FROM \"event_journal\" WHERE \"persistence_id\" LIKE ?", persistenceIds);
   }
 }

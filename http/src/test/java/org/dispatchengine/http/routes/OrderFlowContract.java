@@ -42,8 +42,7 @@ abstract class OrderFlowContract extends FlowSupport {
   }
 
   private long journalRows(String persistenceIdPattern) throws Exception {
-    return TestDatabases.queryLong(node().node().database().dataSource(),
-        "SELECT count(*) FROM \"event_journal\" WHERE \"persistence_id\" LIKE ?", persistenceIdPattern);
+    return TestDatabases.journalRows(node().node().database().dataSource(), persistenceIdPattern);
   }
 
   // ---- zones and stores

@@ -111,7 +111,6 @@ class ReadModelHandlersTest {
     ProjectionTestKit.create(testKit.system()).run(projection, Duration.ofSeconds(10), caughtUp);
   }
 
-
   private static Order.OrderCreated created(String tenant, String order, String customer, String zone, Instant at) {
     return new Order.OrderCreated(tenant, order, OrderKind.DELIVERY, customer, "s1", new Place(52.52, 13.405, "Store"),
         new Place(52.5, 13.45, "Home"), zone, new BigDecimal("6.20"), List.of(new Item("Pizza", 2)), null, null,

@@ -41,6 +41,12 @@ public final class TestDatabases {
     }
   }
 
+  /** Rows of the event journal whose persistence id is {@code LIKE persistenceIdPattern}. */
+  public static long journalRows(DataSource dataSource, String persistenceIdPattern) throws SQLException {
+    return queryLong(dataSource, "SELECT count(*) FROM \"event_journal\" WHERE \"persistence_id\" LIKE ?",
+        persistenceIdPattern);
+  }
+
   public static DatabaseSettings h2() {
     try {
       return DatabaseSettings.h2(Files.createTempDirectory("dispatch-test").resolve("dispatch"), 8);
